@@ -1,0 +1,38 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.version.KubemigrateVersion;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code kubemigrate} command; the modes are its subcommands. */
+@Command(
+    name = "kubemigrate",
+    mixinStandardHelpOptions = true,
+    versionProvider = KubemigrateCommand.VersionProvider.class,
+    description = "Runs database migrations as Kubernetes Jobs, exactly once per release.")
+final class KubemigrateCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  /** Without a subcommand there is nothing to do: that is a usage error. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCode.USAGE;
+  }
+
+  /** Prints {@code kubemigrate <version>} and, for bug reports, the Java runtime it runs on. */
+  static final class VersionProvider implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "kubemigrate " + KubemigrateVersion.current(),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+      };
+    }
+  }
+}

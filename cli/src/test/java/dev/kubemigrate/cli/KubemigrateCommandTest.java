@@ -1,0 +1,93 @@
+package dev.kubemigrate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubemigrate.version.KubemigrateVersion;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Help.Ansi;
+
+class KubemigrateCommandTest {
+
+  @Test
+  @DisplayName("--version prints the kubemigrate version and the Java runtime, and exits 0")
+  void versionPrintsVersionAndJavaRuntime() {
+    // Given
+    String[] args = {"--version"};
+
+    // When
+    Result result = run(args);
+
+    // Then
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out().lines())
+        .containsExactly(
+            "kubemigrate " + KubemigrateVersion.current(),
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")");
+    assertThat(result.err()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("--help prints the usage on stdout and exits 0")
+  void helpPrintsUsage() {
+    // Given
+    String[] args = {"--help"};
+
+    // When
+    Result result = run(args);
+
+    // Then
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).startsWith("Usage: kubemigrate").contains("--version", "--help");
+    assertThat(result.err()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("no arguments prints the usage on stderr and exits 2")
+  void noArgumentsIsUsageError() {
+    // Given
+    String[] args = {};
+
+    // When
+    Result result = run(args);
+
+    // Then
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).startsWith("Usage: kubemigrate");
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("an unknown flag prints one line naming it plus a hint to --help, and exits 2")
+  void unknownFlagIsOneLineUsageError() {
+    // Given
+    String[] args = {"--nope"};
+
+    // When
+    Result result = run(args);
+
+    // Then
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err().lines())
+        .containsExactly(
+            "kubemigrate: Unknown option: '--nope'",
+            "Try 'kubemigrate --help' for more information.");
+    assertThat(result.out()).isEmpty();
+  }
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(Ansi.OFF));
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int exitCode = commandLine.execute(args);
+    return new Result(exitCode, out.toString(), err.toString());
+  }
+
+  private record Result(int exitCode, String out, String err) {}
+}
