@@ -1,0 +1,9 @@
+package dev.kubemigrate.e2e;
+
+/** The images that scripts/build-images builds and scripts/local-cluster loads into the node. */
+final class Images {
+  static final String BUSYBOX = "kubemigrate.local/busybox:1.35";
+  static final String FLYWAY = "kubemigrate.local/flyway:11.8.2";
+
+  private Images() {}
+}
