@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code kubemigrate} command; the modes are its subcommands. */
@@ -13,10 +15,19 @@ import picocli.CommandLine.Spec;
     name = "kubemigrate",
     mixinStandardHelpOptions = true,
     versionProvider = KubemigrateCommand.VersionProvider.class,
-    description = "Runs database migrations as Kubernetes Jobs, exactly once per release.")
+    description = "Runs database migrations as Kubernetes Jobs, exactly once per release.",
+    subcommands = {RunCommand.class, RenderCommand.class})
 final class KubemigrateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+
+  // Inherited, so that it may follow the subcommand too. ErrorReporter reads it from the parse
+  // result, wherever it was given.
+  @Option(
+      names = ErrorReporter.VERBOSE,
+      scope = ScopeType.INHERIT,
+      description = "On an error, print the stack trace too.")
+  boolean verbose;
 
   /** Without a subcommand there is nothing to do: that is a usage error. */
   @Override

@@ -16,6 +16,8 @@ public final class Main {
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new KubemigrateCommand());
     commandLine.setParameterExceptionHandler(new ShortUsageErrorHandler());
+    commandLine.setExecutionExceptionHandler(new ErrorReporter());
+    commandLine.setExitCodeExceptionMapper(new ExitCodes());
     return commandLine;
   }
 }

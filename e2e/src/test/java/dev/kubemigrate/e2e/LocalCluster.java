@@ -87,7 +87,7 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
     return type == KubernetesClient.class
         || type == TestNamespace.class
         || type == Postgres.class
-        || type == Path.class && parameter.getParameter().getName().equals("kubeconfig");
+        || type == Kubemigrate.class;
   }
 
   @Override
@@ -97,8 +97,8 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
     if (type == KubernetesClient.class) {
       return session.client;
     }
-    if (type == Path.class) {
-      return session.kubeconfig;
+    if (type == Kubemigrate.class) {
+      return new Kubemigrate(session.scripts.root(), session.kubeconfig);
     }
     ExtensionContext.Store store = context.getStore(STORE);
     if (type == Postgres.class) {

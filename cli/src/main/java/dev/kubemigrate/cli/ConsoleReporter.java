@@ -1,0 +1,91 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.outcome.ExitCode;
+import dev.kubemigrate.record.RunRecord;
+import dev.kubemigrate.run.RunListener;
+import dev.kubemigrate.run.RunOutcome;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Prints a run for people: progress lines with the elapsed time on stderr, the migration's own log
+ * on stdout (stderr too when stdout carries JSON), and a final summary that repeats the last lines
+ * of the log when the migration failed.
+ */
+final class ConsoleReporter implements RunListener {
+
+  private static final int FAILURE_TAIL_LINES = 20;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Clock clock;
+  private final Instant start;
+  private final boolean logsToStderr;
+  private volatile boolean sawLogs;
+
+  ConsoleReporter(PrintStream out, PrintStream err, Clock clock, boolean logsToStderr) {
+    this.out = out;
+    this.err = err;
+    this.clock = clock;
+    this.start = clock.instant();
+    this.logsToStderr = logsToStderr;
+  }
+
+  @Override
+  public void progress(String message) {
+    synchronized (err) {
+      err.printf(Locale.ROOT, "[%6.1fs] %s%n", elapsed().toMillis() / 1000.0, message);
+      err.flush();
+    }
+  }
+
+  @Override
+  public void logLine(String pod, String line) {
+    sawLogs = true;
+    PrintStream target = logsToStderr ? err : out;
+    synchronized (target) {
+      target.println(line);
+    }
+  }
+
+  @Override
+  public void flushLogs() {
+    PrintStream target = logsToStderr ? err : out;
+    synchronized (target) {
+      target.flush();
+    }
+  }
+
+  Duration elapsed() {
+    return Duration.between(start, clock.instant());
+  }
+
+  /** The closing lines: the summary, and on failure the log tail from the record. */
+  void summary(RunOutcome outcome) {
+    out.flush();
+    RunRecord r = outcome.record();
+    boolean ok = outcome.exitCode() == ExitCode.SUCCEEDED;
+    if (!ok && r != null && r.logTail() != null && !r.logTail().isBlank()) {
+      String[] lines = r.logTail().split("\n");
+      int from = Math.max(0, lines.length - FAILURE_TAIL_LINES);
+      err.println("---- last " + (lines.length - from) + " lines of the migration's log ----");
+      for (int i = from; i < lines.length; i++) {
+        err.println("  | " + lines[i]);
+      }
+      err.println("---- end of log ----");
+    } else if (!ok && !sawLogs && outcome.how() != RunOutcome.How.INTERRUPTED) {
+      err.println("(the migration wrote no log)");
+    }
+    err.printf(
+        Locale.ROOT,
+        "%s %s (exit %d, %.1fs)%n",
+        ok ? "OK:" : "FAILED:",
+        outcome.summary(),
+        outcome.exitCode().code(),
+        elapsed().toMillis() / 1000.0);
+    err.flush();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.outcome.ExitCode;
+import dev.kubemigrate.outcome.KubemigrateException;
+import picocli.CommandLine.IExitCodeExceptionMapper;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The one mapping from an exception to an exit code: a {@link KubemigrateException} anywhere in the
+ * cause chain says its own code, a command-line error is a usage error (2), an interrupt is 130,
+ * and anything else is a failure (1).
+ */
+final class ExitCodes implements IExitCodeExceptionMapper {
+
+  @Override
+  public int getExitCode(Throwable exception) {
+    return exitCode(exception).code();
+  }
+
+  /** The exit code of {@code exception}, as a value of the table. */
+  static ExitCode exitCode(Throwable exception) {
+    if (exception instanceof ParameterException) {
+      return ExitCode.USAGE;
+    }
+    for (Throwable cause = exception; cause != null; cause = next(cause, exception)) {
+      if (cause instanceof KubemigrateException known) {
+        return known.exitCode();
+      }
+      if (cause instanceof InterruptedException) {
+        return ExitCode.INTERRUPTED;
+      }
+    }
+    return ExitCode.FAILED;
+  }
+
+  // Guards against a cause chain that loops back on itself.
+  private static Throwable next(Throwable cause, Throwable first) {
+    Throwable next = cause.getCause();
+    return next == cause || next == first ? null : next;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.job.JobFactory;
+import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.job.Redaction;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.PrintWriter;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kubemigrate render}: prints, as YAML, the Job that {@code run} would create for the first
+ * attempt, with secret-looking env values redacted. Touches no cluster, so it works without one: to
+ * review a migration, or to hand the Job to another tool.
+ */
+@Command(
+    name = "render",
+    sortOptions = false,
+    description = {
+      "Prints the Job that 'kubemigrate run' would create, as YAML, without touching a cluster.",
+      "Values of secret-looking env vars (PASSWORD, TOKEN, SECRET, ...) are redacted."
+    })
+final class RenderCommand implements Callable<Integer> {
+
+  @Mixin private MigrationOptions migration;
+
+  @Mixin private ClusterOptions cluster;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  private boolean help;
+
+  @Spec private CommandSpec spec;
+
+  private final JobFactory jobs;
+  private final KubernetesSerialization serialization;
+
+  // Every string is quoted: unquoted, YAML 1.1 readers such as kubectl's take values like 0755,
+  // 1e3 or 1:20 for numbers, and a label or env value must stay a string.
+  RenderCommand() {
+    this(new JobFactory(), new KubernetesSerialization());
+  }
+
+  RenderCommand(JobFactory jobs, KubernetesSerialization serialization) {
+    this.jobs = jobs;
+    this.serialization = serialization;
+  }
+
+  @Override
+  public Integer call() {
+    MigrationSpec migrationSpec = migration.toSpec();
+    String namespace = cluster.namespace().orElse(migration.namespaceFromFile());
+    Job job = jobs.build(migrationSpec, namespace, 1);
+    Set<String> redacted = Redaction.secretEnvNames(job);
+
+    PrintWriter out = spec.commandLine().getOut();
+    if (!redacted.isEmpty()) {
+      out.println(
+          "# Values of secret-looking env vars are redacted: " + String.join(", ", redacted));
+    }
+    out.print(serialization.asYaml(Redaction.redacted(job)));
+    out.flush();
+    return 0;
+  }
+}

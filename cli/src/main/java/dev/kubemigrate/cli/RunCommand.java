@@ -1,0 +1,153 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.ci.CiEnvironment;
+import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.kube.KubeClients;
+import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.run.RunEngine;
+import dev.kubemigrate.run.RunOutcome;
+import dev.kubemigrate.run.RunRequest;
+import dev.kubemigrate.version.KubemigrateVersion;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kubemigrate run}: the CD pipeline's step. Runs the migration once per (app, phase,
+ * version), streams its log, and exits with a code that says what happened.
+ */
+@Command(
+    name = "run",
+    sortOptions = false,
+    description = {
+      "Runs the migration as a Kubernetes Job, once per app, phase and version; streams its log",
+      "and exits with a code that says what happened (see the README's exit-code table)."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Mixin private MigrationOptions migration;
+
+  @Mixin private ClusterOptions cluster;
+
+  @Option(
+      names = "--retry",
+      description = "When this version's last attempt failed, start a new attempt.")
+  private boolean retry;
+
+  @Option(
+      names = "--on-interrupt",
+      paramLabel = "leave|delete",
+      defaultValue = "leave",
+      description =
+          "On Ctrl-C or SIGTERM: leave the Job running (default; run again to attach) or delete it.")
+  private String onInterrupt;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "json",
+      description = "Print one JSON result object on stdout (the migration's log goes to stderr).")
+  private String output;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  private boolean help;
+
+  @Override
+  public Integer call() {
+    // Every input is checked before the cluster is touched: bad input creates nothing.
+    MigrationSpec spec = migration.toSpec();
+    boolean deleteOnInterrupt = parseOnInterrupt(onInterrupt);
+    boolean json = parseOutput(output);
+    try (KubernetesClient client =
+        KubeClients.create(
+            cluster.kubeconfig().map(Path::toString).orElse(null),
+            cluster.context().orElse(null))) {
+      String namespace =
+          KubeClients.namespace(client, cluster.namespace().orElse(migration.namespaceFromFile()));
+      Clock clock = Clock.systemUTC();
+      // The migration's log can be large: buffer stdout, flushed whenever the log pauses.
+      PrintStream stdout =
+          new PrintStream(
+              new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+              false,
+              StandardCharsets.UTF_8);
+      ConsoleReporter reporter = new ConsoleReporter(stdout, System.err, clock, json);
+      RunEngine engine = new RunEngine(client, clock, reporter);
+      Interrupts.onInterrupt(engine::interrupt);
+      reporter.progress(
+          "kubemigrate "
+              + KubemigrateVersion.current()
+              + ": "
+              + spec.app()
+              + " "
+              + spec.version()
+              + " ("
+              + spec.phase().label()
+              + ") in namespace "
+              + namespace
+              + " at "
+              + client.getMasterUrl());
+      RunOutcome outcome =
+          engine.run(
+              new RunRequest(
+                  spec,
+                  namespace,
+                  retry,
+                  CiEnvironment.startedBy(
+                      System.getenv(), System.getProperty("user.name"), hostname()),
+                  deleteOnInterrupt));
+      reporter.summary(outcome);
+      if (json) {
+        stdout.println(OutcomeJson.of(outcome, namespace));
+      }
+      stdout.flush();
+      StepSummary.write(System.getenv("GITHUB_STEP_SUMMARY"), outcome, namespace, reporter);
+      return outcome.exitCode().code();
+    }
+  }
+
+  private static boolean parseOnInterrupt(String value) {
+    return switch (value) {
+      case "leave" -> false;
+      case "delete" -> true;
+      default ->
+          throw KubemigrateException.usage(
+              "invalid --on-interrupt '%s': use leave or delete", value);
+    };
+  }
+
+  private static boolean parseOutput(String value) {
+    if (value == null) {
+      return false;
+    }
+    if (value.equals("json")) {
+      return true;
+    }
+    throw KubemigrateException.usage("invalid --output '%s': use json", value);
+  }
+
+  private static String hostname() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return Files.readString(Path.of("/etc/hostname")).trim();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+}

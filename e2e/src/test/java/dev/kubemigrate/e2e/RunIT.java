@@ -1,0 +1,487 @@
+package dev.kubemigrate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** `kubemigrate run` as a pipeline runs it, on the real local cluster. */
+@ExtendWith(LocalCluster.class)
+class RunIT {
+
+  private static final String FLYWAY = Images.FLYWAY;
+  private static final String BUSYBOX = Images.BUSYBOX;
+
+  @Test
+  @DisplayName(
+      "Runs a real Flyway migration once: exit 0, live log, durable record; again is a no-op")
+  void migratesOnceWithFlyway(
+      KubernetesClient client, TestNamespace ns, Postgres db, Kubemigrate km) throws Exception {
+    // Given the database's credentials in a secret
+    dbSecret(client, ns, db);
+
+    // When the pipeline runs the migration
+    Kubemigrate.Result first =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--image",
+            FLYWAY,
+            "--image-pull-policy",
+            "Never",
+            "--env-from",
+            "secret/db");
+
+    // Then it succeeded, streamed Flyway's own log to stdout, and the schema is there
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.stdout()).contains("Successfully applied 3 migrations");
+    assertThat(first.stderr()).contains("created Job").contains("OK:");
+    assertThat(count(db, "SELECT count(*) FROM customers")).isEqualTo(3);
+    ConfigMap record = onlyRecord(client, ns);
+    assertThat(record.getData())
+        .containsEntry("state", "Succeeded")
+        .containsEntry("image", FLYWAY)
+        .containsKeys("startedAt", "finishedAt", "jobName", "jobUid", "startedBy");
+    assertThat(record.getData().get("logTail")).contains("Successfully applied 3 migrations");
+    assertThat(record.getMetadata().getOwnerReferences()).isNullOrEmpty();
+
+    // When it runs again
+    Kubemigrate.Result again =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--image",
+            FLYWAY,
+            "--image-pull-policy",
+            "Never",
+            "--env-from",
+            "secret/db",
+            "-o",
+            "json");
+
+    // Then nothing started: exit 0, "already", one Job, Flyway ran once
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.stdout()).contains("\"how\" : \"already_succeeded\"");
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
+    assertThat(count(db, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName(
+      "A failing migration exits 1 with its exit code and log tail; --retry runs attempt 2")
+  void failingMigrationExitsOne(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    String[] failing = {
+      "run",
+      "-n",
+      ns.name(),
+      "--app",
+      "shop",
+      "--version",
+      "7",
+      "--image",
+      BUSYBOX,
+      "--image-pull-policy",
+      "Never",
+      "--command",
+      "--",
+      "sh",
+      "-c",
+      "echo applying V7; echo 'ERROR: relation \"orders\" already exists' >&2; exit 3"
+    };
+    // When
+    Kubemigrate.Result failed = km.run(failing);
+    // Then
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+    assertThat(failed.stdout()).contains("applying V7");
+    assertThat(failed.stderr())
+        .contains("exited with code 3")
+        .contains("last 2 lines of the migration's log")
+        .contains("relation \"orders\" already exists");
+    assertThat(onlyRecord(client, ns).getData())
+        .containsEntry("state", "Failed")
+        .containsEntry("exitCode", "3");
+
+    // When run again without --retry: the stored failure, nothing started
+    Kubemigrate.Result reported = km.run(failing);
+    assertThat(reported.exitCode()).isEqualTo(1);
+    assertThat(reported.stderr())
+        .contains("--retry")
+        .contains("relation \"orders\" already exists");
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
+
+    // When retried: attempt 2, a second Job
+    List<String> retry = new ArrayList<>(List.of(failing));
+    retry.add(1, "--retry");
+    Kubemigrate.Result retried = km.start(Map.of(), retry).await(Duration.ofMinutes(2));
+    assertThat(retried.exitCode()).isEqualTo(1);
+    assertThat(onlyRecord(client, ns).getData()).containsEntry("attempt", "2");
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("A missing secret is reported in seconds with exit 3, and the Job is stopped")
+  void missingSecretFailsFast(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    long start = System.nanoTime();
+    // When
+    Kubemigrate.Result r =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--image",
+            FLYWAY,
+            "--image-pull-policy",
+            "Never",
+            "--env-from",
+            "secret/does-not-exist");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    // Then
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    assertThat(r.stderr()).contains("CreateContainerConfigError").contains("does-not-exist");
+    assertThat(seconds).isLessThan(30);
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
+    assertThat(onlyRecord(client, ns).getData())
+        .containsEntry("reason", "CreateContainerConfigError");
+  }
+
+  @Test
+  @DisplayName("An image that cannot be pulled fails with exit 3 once the startup grace is over")
+  void unpullableImageFailsAfterGrace(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    // Given an image on a loopback registry address where nothing listens
+    Kubemigrate.Result r =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--image",
+            "127.0.0.1:5999/nope/migrate:1",
+            "--startup-grace",
+            "5s");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    assertThat(r.stderr())
+        .containsAnyOf("ErrImagePull", "ImagePullBackOff")
+        .contains("cannot pull image");
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("An image that is not on the node with pull policy Never fails at once with exit 3")
+  void neverPullFailsAtOnce(Kubemigrate km, TestNamespace ns) {
+    Kubemigrate.Result r =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--image",
+            "kubemigrate.local/absent:1",
+            "--image-pull-policy",
+            "Never");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    assertThat(r.stderr()).contains("ErrImageNeverPull");
+  }
+
+  @Test
+  @DisplayName("The same version with another image is refused with exit 6 and starts nothing")
+  void sameVersionOtherImageConflicts(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    Kubemigrate.Result first =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--command",
+            "--",
+            "true");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    Kubemigrate.Result second =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--image",
+            FLYWAY,
+            "--image-pull-policy",
+            "Never");
+    assertThat(second.exitCode()).as(second.toString()).isEqualTo(6);
+    assertThat(second.stderr()).contains("conflict").contains(FLYWAY);
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("A migration past its --timeout exits 4")
+  void timeoutExitsFour(Kubemigrate km, TestNamespace ns) {
+    Kubemigrate.Result r =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--timeout",
+            "3s",
+            "--command",
+            "--",
+            "sleep",
+            "60");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
+    assertThat(r.stderr()).contains("timeout");
+  }
+
+  @Test
+  @DisplayName("Bad input exits 2 with one line and creates nothing")
+  void badInputCreatesNothing(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    for (String[] args :
+        List.of(
+            new String[] {"--app", "Shop_App", "--image", BUSYBOX},
+            new String[] {"--app", "shop", "--image", "UPPER/Case::x"},
+            new String[] {"--app", "shop", "--image", BUSYBOX, "--timeout", "ten"},
+            new String[] {"--app", "shop", "--image", BUSYBOX, "--env", "NOEQUALS"},
+            new String[] {"--app", "shop", "--image", BUSYBOX, "--frobnicate"})) {
+      List<String> full = new ArrayList<>(List.of("run", "-n", ns.name()));
+      full.addAll(List.of(args));
+      Kubemigrate.Result r = km.start(Map.of(), full).await(Duration.ofMinutes(1));
+      assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
+      assertThat(r.stderr().lines().filter(l -> !l.isBlank()).count())
+          .as(r.stderr())
+          .isLessThanOrEqualTo(2);
+    }
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(ns.name())
+                .withLabel("kubemigrate.dev/record")
+                .list()
+                .getItems())
+        .isEmpty();
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("An unreachable cluster exits 5 naming the address")
+  void unreachableClusterExitsFive(TestNamespace ns) throws Exception {
+    Path config = java.nio.file.Files.createTempFile("kubeconfig", ".yaml");
+    java.nio.file.Files.writeString(
+        config,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1'}\n"
+            + "users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+            + "current-context: x\n");
+    Kubemigrate km = new Kubemigrate(Scripts.ofProject().root(), config);
+    long start = System.nanoTime();
+    Kubemigrate.Result r = km.run("run", "--app", "shop", "--image", BUSYBOX);
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(5);
+    assertThat(r.stderr()).contains("127.0.0.1:1");
+    assertThat((System.nanoTime() - start) / 1_000_000_000L).isLessThan(30);
+  }
+
+  @Test
+  @DisplayName("Twenty runs of one version at once: one Job, one pod, twenty times the same result")
+  void twentyConcurrentRunsMakeOneJob(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    List<Kubemigrate.Running> runs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      runs.add(
+          km.start(
+              "run",
+              "-n",
+              ns.name(),
+              "--app",
+              "shop",
+              "--version",
+              "9",
+              "--image",
+              BUSYBOX,
+              "--image-pull-policy",
+              "Never",
+              "--command",
+              "--",
+              "sh",
+              "-c",
+              "sleep 3; echo migrated once"));
+    }
+    List<Kubemigrate.Result> results = new ArrayList<>();
+    for (Kubemigrate.Running run : runs) {
+      results.add(run.await(Duration.ofMinutes(3)));
+    }
+    assertThat(results).allSatisfy(r -> assertThat(r.exitCode()).as(r.toString()).isZero());
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
+    assertThat(client.pods().inNamespace(ns.name()).list().getItems()).hasSize(1);
+    assertThat(results.stream().filter(r -> r.stderr().contains("created Job"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("A run killed half way and started again attaches to the same Job")
+  void killedRunAttaches(Kubemigrate km, TestNamespace ns, KubernetesClient client)
+      throws Exception {
+    String[] args = {
+      "run",
+      "-n",
+      ns.name(),
+      "--app",
+      "shop",
+      "--version",
+      "3",
+      "--image",
+      BUSYBOX,
+      "--image-pull-policy",
+      "Never",
+      "--command",
+      "--",
+      "sh",
+      "-c",
+      "echo start; sleep 6; echo end"
+    };
+    // Given a run killed with SIGKILL once its migration runs
+    Kubemigrate.Running first = km.start(args);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> first.stderrSoFar().contains("the migration runs"));
+    first.process.destroyForcibly().waitFor();
+    // When the pipeline runs it again
+    Kubemigrate.Result second = km.run(args);
+    // Then it attached and reported the one run's result
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(second.stderr()).contains("attaching");
+    assertThat(second.stdout()).contains("end");
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("Ctrl-C leaves the Job running by default, says so, and exits 130")
+  void interruptLeavesJobRunning(Kubemigrate km, TestNamespace ns, KubernetesClient client)
+      throws Exception {
+    Kubemigrate.Running run =
+        km.start(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "4",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--command",
+            "--",
+            "sleep",
+            "30");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> run.stderrSoFar().contains("the migration runs"));
+    new ProcessBuilder("kill", "-INT", Long.toString(run.process.pid())).start().waitFor();
+    Kubemigrate.Result r = run.await(Duration.ofSeconds(30));
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(130);
+    assertThat(r.stderr()).contains("keeps running");
+    Job job = client.batch().v1().jobs().inNamespace(ns.name()).list().getItems().get(0);
+    assertThat(job.getMetadata().getDeletionTimestamp()).isNull();
+  }
+
+  @Test
+  @DisplayName("A 10 MB log reaches stdout without losing a line")
+  void bigLogLosesNoLine(Kubemigrate km, TestNamespace ns) {
+    // 1,300,000 lines of 8 bytes: 10.4 MB
+    Kubemigrate.Result r =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "5",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--command",
+            "--",
+            "sh",
+            "-c",
+            "seq 1000001 2300000");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    List<String> lines = r.stdout().lines().toList();
+    assertThat(lines).hasSize(1_300_000);
+    assertThat(lines.get(0)).isEqualTo("1000001");
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("2300000");
+    assertThat(r.stdout().length()).isGreaterThan(10_000_000);
+  }
+
+  private static void dbSecret(KubernetesClient client, TestNamespace ns, Postgres db) {
+    client
+        .secrets()
+        .inNamespace(ns.name())
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .endMetadata()
+                .addToStringData("FLYWAY_URL", db.urlFromPods())
+                .addToStringData("FLYWAY_USER", db.user())
+                .addToStringData("FLYWAY_PASSWORD", db.password())
+                .build())
+        .create();
+  }
+
+  private static ConfigMap onlyRecord(KubernetesClient client, TestNamespace ns) {
+    List<ConfigMap> records =
+        client
+            .configMaps()
+            .inNamespace(ns.name())
+            .withLabel("kubemigrate.dev/record", "true")
+            .list()
+            .getItems();
+    assertThat(records).hasSize(1);
+    return records.get(0);
+  }
+
+  private static int count(Postgres db, String sql) throws Exception {
+    try (Connection c = db.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package dev.kubemigrate.job;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the Job of one attempt of a migration: a pure function of the spec, the namespace and the
+ * attempt, with no cluster involved.
+ *
+ * <p>The Job never retries behind kubemigrate's back ({@code backoffLimit} is the spec's retries, 0
+ * by default, and {@code restartPolicy} is {@code Never}), ends at the timeout ({@code
+ * activeDeadlineSeconds}), and carries the labels of {@link Labels} on itself and its pods, and the
+ * raw version and {@link SpecHash} as annotations.
+ *
+ * <p>Given a pod template, the spec's fields are merged over a copy of it: the container named
+ * {@value #CONTAINER_NAME} is taken from it if present (and otherwise added first), the spec's
+ * values win over the template's, env vars are merged by name, lists (envFrom, tolerations, image
+ * pull secrets) are appended to, and everything else (volumes, other containers, security contexts,
+ * ...) is kept as it is.
+ */
+public final class JobFactory {
+
+  /** The name of the container that runs the migration. */
+  public static final String CONTAINER_NAME = "migrate";
+
+  /** Tells {@code kubectl logs} and {@code kubectl exec} which container to default to. */
+  static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
+
+  // Labels the Job controller sets on its pods: copied from another Job's pod, they would make the
+  // API server reject the Job, because they cannot match its own selector.
+  private static final Set<String> JOB_CONTROLLER_LABELS =
+      Set.of(
+          "controller-uid",
+          "job-name",
+          "batch.kubernetes.io/controller-uid",
+          "batch.kubernetes.io/job-name",
+          "batch.kubernetes.io/job-completion-index");
+
+  /**
+   * The Job for attempt {@code attempt} of {@code spec}.
+   *
+   * @param spec a {@linkplain MigrationSpec#validate() validated} spec; it is not changed
+   * @param namespace the Job's namespace, or {@code null} to leave it out (as {@code render} may)
+   * @param attempt 1 for the first attempt
+   */
+  public Job build(MigrationSpec spec, String namespace, int attempt) {
+    String name = RunNames.jobName(spec.app(), spec.phase(), spec.version(), attempt);
+    Map<String, String> labels =
+        Labels.forAttempt(spec.app(), spec.phase(), spec.version(), attempt);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Labels.VERSION_ANNOTATION, spec.version());
+    annotations.put(Labels.SPEC_HASH_ANNOTATION, SpecHash.of(spec));
+
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(spec.retries())
+        .withActiveDeadlineSeconds(wholeSeconds(spec.timeout()))
+        .withTtlSecondsAfterFinished(Math.toIntExact(spec.ttlAfterFinished().toSeconds()))
+        .withTemplate(podTemplate(spec, labels, annotations))
+        .endSpec()
+        .build();
+  }
+
+  private static PodTemplateSpec podTemplate(
+      MigrationSpec spec, Map<String, String> labels, Map<String, String> annotations) {
+    // The builder copies deeply, so the spec's own template is never changed.
+    PodTemplateSpec template =
+        spec.podTemplate() == null
+            ? new PodTemplateSpec()
+            : new PodTemplateSpecBuilder(spec.podTemplate()).build();
+
+    ObjectMeta metadata =
+        template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
+    Map<String, String> podLabels = mutable(metadata.getLabels());
+    podLabels.keySet().removeAll(JOB_CONTROLLER_LABELS);
+    podLabels.putAll(labels);
+    metadata.setLabels(podLabels);
+    Map<String, String> podAnnotations = mutable(metadata.getAnnotations());
+    podAnnotations.putAll(annotations);
+    podAnnotations.put(DEFAULT_CONTAINER_ANNOTATION, CONTAINER_NAME);
+    metadata.setAnnotations(podAnnotations);
+    template.setMetadata(metadata);
+
+    PodSpec pod = template.getSpec() == null ? new PodSpec() : template.getSpec();
+    pod.setRestartPolicy("Never");
+    if (spec.serviceAccountName() != null) {
+      pod.setServiceAccountName(spec.serviceAccountName());
+    }
+    Map<String, String> nodeSelector = mutable(pod.getNodeSelector());
+    nodeSelector.putAll(spec.nodeSelector());
+    pod.setNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector);
+    List<Toleration> tolerations = appendNew(pod.getTolerations(), spec.tolerations());
+    pod.setTolerations(tolerations.isEmpty() ? null : tolerations);
+    List<LocalObjectReference> pullSecrets =
+        appendNew(
+            pod.getImagePullSecrets(),
+            spec.imagePullSecrets().stream().map(LocalObjectReference::new).toList());
+    pod.setImagePullSecrets(pullSecrets.isEmpty() ? null : pullSecrets);
+    pod.setContainers(withMigrateContainer(pod.getContainers(), spec));
+    template.setSpec(pod);
+    return template;
+  }
+
+  private static List<Container> withMigrateContainer(
+      List<Container> existing, MigrationSpec spec) {
+    List<Container> containers = existing == null ? new ArrayList<>() : new ArrayList<>(existing);
+    int index = -1;
+    for (int i = 0; i < containers.size(); i++) {
+      if (CONTAINER_NAME.equals(containers.get(i).getName())) {
+        index = i;
+      }
+    }
+    Container container = index < 0 ? new Container() : containers.get(index);
+    container.setName(CONTAINER_NAME);
+    container.setImage(spec.image());
+    if (spec.imagePullPolicy() != null) {
+      container.setImagePullPolicy(spec.imagePullPolicy());
+    }
+    if (!spec.command().isEmpty()) {
+      container.setCommand(new ArrayList<>(spec.command()));
+    }
+    if (!spec.args().isEmpty()) {
+      container.setArgs(new ArrayList<>(spec.args()));
+    }
+    List<EnvVar> env = mergeEnv(container.getEnv(), spec.env());
+    container.setEnv(env.isEmpty() ? null : env);
+    List<EnvFromSource> envFrom = appendNew(container.getEnvFrom(), spec.envFrom());
+    container.setEnvFrom(envFrom.isEmpty() ? null : envFrom);
+    if (spec.resources() != null) {
+      container.setResources(new ResourceRequirementsBuilder(spec.resources()).build());
+    }
+    // Without it, a migration that dies without writing /dev/termination-log leaves no reason.
+    container.setTerminationMessagePolicy("FallbackToLogsOnError");
+    if (index < 0) {
+      containers.add(0, container);
+    }
+    return containers;
+  }
+
+  // The template's variables first, in their order; a spec variable of the same name replaces it
+  // where it stands, so that $(VAR) references keep seeing what they saw before.
+  private static List<EnvVar> mergeEnv(List<EnvVar> template, List<EnvVar> ours) {
+    List<EnvVar> merged = template == null ? new ArrayList<>() : new ArrayList<>(template);
+    for (EnvVar var : ours) {
+      EnvVar copy = new EnvVar(var.getName(), var.getValue(), var.getValueFrom());
+      boolean replaced = false;
+      for (int i = 0; i < merged.size(); i++) {
+        if (var.getName().equals(merged.get(i).getName())) {
+          merged.set(i, copy);
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        merged.add(copy);
+      }
+    }
+    return merged;
+  }
+
+  private static <T> List<T> appendNew(List<T> template, List<T> ours) {
+    List<T> merged = template == null ? new ArrayList<>() : new ArrayList<>(template);
+    for (T item : ours) {
+      if (!merged.contains(item)) {
+        merged.add(item);
+      }
+    }
+    return merged;
+  }
+
+  private static Map<String, String> mutable(Map<String, String> map) {
+    return map == null ? new LinkedHashMap<>() : new LinkedHashMap<>(map);
+  }
+
+  private static long wholeSeconds(Duration duration) {
+    long seconds = duration.getSeconds() + (duration.getNano() > 0 ? 1 : 0);
+    return Math.max(1, seconds);
+  }
+}

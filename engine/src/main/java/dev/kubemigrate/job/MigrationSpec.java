@@ -1,0 +1,488 @@
+package dev.kubemigrate.job;
+
+import dev.kubemigrate.outcome.KubemigrateException;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What to migrate and how: everything a migration Job is built from. Built from the command line, a
+ * migration file or, later, a {@code Migration} resource.
+ *
+ * <p>The constructor fills in the defaults (phase {@code pre}, timeout 10m, startup grace 2m, TTL
+ * 24h, empty collections) and, when no version is given, takes it from the image (see {@link
+ * ImageReference#version()}). Collections are copied and unmodifiable; {@code nodeSelector} is
+ * sorted by key. The fabric8 objects ({@code env}, {@code resources}, {@code podTemplate}, ...) are
+ * mutable by nature: treat them as read-only; {@link JobFactory} never changes them. The
+ * constructor does not check the values: call {@link #validate()} before using a spec.
+ *
+ * @param app the app being released: a DNS-1123 label
+ * @param version the app version being released; defaults to the image's tag or digest
+ * @param phase pre (before the rollout) or post (after it)
+ * @param image the migration's container image
+ * @param command replaces the image's entrypoint; empty keeps it
+ * @param args the container's arguments; empty keeps the image's
+ * @param env environment variables, in order (later ones may refer to earlier ones)
+ * @param envFrom secrets and config maps whose keys become environment variables
+ * @param serviceAccountName the pod's service account, or {@code null} for the namespace default
+ * @param timeout how long the whole run may take, all attempts included; the Job's {@code
+ *     activeDeadlineSeconds}
+ * @param retries how often a failed pod is retried: the Job's {@code backoffLimit}, 0 to 20
+ * @param startupGrace how long a pod may stay unpullable or unschedulable before the run fails
+ * @param ttlAfterFinished how long Kubernetes keeps the finished Job
+ * @param resources the container's resources, or {@code null}
+ * @param nodeSelector the pod's node selector
+ * @param tolerations the pod's tolerations
+ * @param imagePullSecrets names of the secrets used to pull the image
+ * @param imagePullPolicy {@code Always}, {@code IfNotPresent}, {@code Never}, or {@code null} for
+ *     the cluster's default
+ * @param podTemplate a whole pod template our fields are merged over, or {@code null}
+ */
+public record MigrationSpec(
+    String app,
+    String version,
+    Phase phase,
+    String image,
+    List<String> command,
+    List<String> args,
+    List<EnvVar> env,
+    List<EnvFromSource> envFrom,
+    String serviceAccountName,
+    Duration timeout,
+    int retries,
+    Duration startupGrace,
+    Duration ttlAfterFinished,
+    ResourceRequirements resources,
+    Map<String, String> nodeSelector,
+    List<Toleration> tolerations,
+    List<String> imagePullSecrets,
+    String imagePullPolicy,
+    PodTemplateSpec podTemplate) {
+
+  public static final Phase DEFAULT_PHASE = Phase.PRE;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_STARTUP_GRACE = Duration.ofMinutes(2);
+  public static final Duration DEFAULT_TTL_AFTER_FINISHED = Duration.ofHours(24);
+  public static final int MAX_RETRIES = 20;
+  public static final int MAX_VERSION_LENGTH = 128;
+
+  /** The pull policies Kubernetes knows. */
+  public static final Set<String> IMAGE_PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
+
+  private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._+@:-]+");
+  private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
+  private static final Pattern QUANTITY =
+      Pattern.compile(
+          "[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)"
+              + "(?:Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?");
+
+  public MigrationSpec {
+    app = blankToNull(app);
+    image = blankToNull(image);
+    version = blankToNull(version);
+    if (version == null && image != null) {
+      version = ImageReference.tryParse(image).flatMap(ImageReference::version).orElse(null);
+    }
+    phase = phase == null ? DEFAULT_PHASE : phase;
+    command = copy(command, "command");
+    args = copy(args, "args");
+    env = copy(env, "env");
+    envFrom = copy(envFrom, "envFrom");
+    serviceAccountName = blankToNull(serviceAccountName);
+    timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    startupGrace = startupGrace == null ? DEFAULT_STARTUP_GRACE : startupGrace;
+    ttlAfterFinished = ttlAfterFinished == null ? DEFAULT_TTL_AFTER_FINISHED : ttlAfterFinished;
+    nodeSelector = copy(nodeSelector);
+    tolerations = copy(tolerations, "tolerations");
+    imagePullSecrets = copy(imagePullSecrets, "imagePullSecrets");
+    imagePullPolicy = blankToNull(imagePullPolicy);
+  }
+
+  /** A builder with every field at its default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this spec's values, to derive a changed copy. */
+  public Builder toBuilder() {
+    return new Builder()
+        .app(app)
+        .version(version)
+        .phase(phase)
+        .image(image)
+        .command(command)
+        .args(args)
+        .env(env)
+        .envFrom(envFrom)
+        .serviceAccountName(serviceAccountName)
+        .timeout(timeout)
+        .retries(retries)
+        .startupGrace(startupGrace)
+        .ttlAfterFinished(ttlAfterFinished)
+        .resources(resources)
+        .nodeSelector(nodeSelector)
+        .tolerations(tolerations)
+        .imagePullSecrets(imagePullSecrets)
+        .imagePullPolicy(imagePullPolicy)
+        .podTemplate(podTemplate);
+  }
+
+  /**
+   * Checks every field and returns this spec, so that a caller can write {@code
+   * builder.build().validate()}.
+   *
+   * @throws KubemigrateException a usage error whose message is one line naming the first problem
+   */
+  public MigrationSpec validate() {
+    if (app == null) {
+      throw KubemigrateException.usage("no app given: set --app (or spec.app in a file)");
+    }
+    if (!KubernetesNames.isDnsLabel(app)) {
+      throw KubemigrateException.usage(
+          "invalid app '%s': use at most 63 lower-case letters, digits and '-', starting and"
+              + " ending with a letter or digit",
+          app);
+    }
+    if (image == null) {
+      throw KubemigrateException.usage("no image given: set --image (or spec.image in a file)");
+    }
+    ImageReference.parse(image);
+    if (version == null) {
+      throw KubemigrateException.usage(
+          "image '%s' has neither tag nor digest to take the version from: set --version", image);
+    }
+    if (version.length() > MAX_VERSION_LENGTH || !VERSION.matcher(version).matches()) {
+      throw KubemigrateException.usage(
+          "invalid version '%s': use at most %d letters, digits and . _ + @ : -",
+          version, MAX_VERSION_LENGTH);
+    }
+    validateEnv();
+    validateEnvFrom();
+    if (serviceAccountName != null && !KubernetesNames.isDnsSubdomain(serviceAccountName)) {
+      throw KubemigrateException.usage("invalid service account name '%s'", serviceAccountName);
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw KubemigrateException.usage(
+          "invalid timeout %s: must be longer than zero", Durations.format(timeout));
+    }
+    if (retries < 0 || retries > MAX_RETRIES) {
+      throw KubemigrateException.usage(
+          "invalid retries %d: use 0 to %d (0: a failed migration is not retried)",
+          retries, MAX_RETRIES);
+    }
+    if (startupGrace.isNegative()) {
+      throw KubemigrateException.usage("invalid startup grace: must not be negative");
+    }
+    if (ttlAfterFinished.isNegative() || ttlAfterFinished.getSeconds() > Integer.MAX_VALUE) {
+      throw KubemigrateException.usage(
+          "invalid TTL after finished %s: must be between zero and 68 years",
+          Durations.format(ttlAfterFinished));
+    }
+    validateResources();
+    nodeSelector.forEach(
+        (key, value) -> {
+          if (!KubernetesNames.isLabelKey(key) || !KubernetesNames.isLabelValue(value)) {
+            throw KubemigrateException.usage(
+                "invalid node selector %s=%s: key and value must be valid label keys and values",
+                key, value);
+          }
+        });
+    for (String secret : imagePullSecrets) {
+      if (!KubernetesNames.isDnsSubdomain(secret)) {
+        throw KubemigrateException.usage("invalid image pull secret name '%s'", secret);
+      }
+    }
+    if (imagePullPolicy != null && !IMAGE_PULL_POLICIES.contains(imagePullPolicy)) {
+      throw KubemigrateException.usage(
+          "invalid image pull policy '%s': use Always, IfNotPresent or Never", imagePullPolicy);
+    }
+    return this;
+  }
+
+  private void validateEnv() {
+    Set<String> seen = new HashSet<>();
+    for (EnvVar var : env) {
+      String name = var.getName();
+      if (name == null || !ENV_NAME.matcher(name).matches()) {
+        throw KubemigrateException.usage(
+            "invalid env var name '%s': use letters, digits, '_', '-' and '.', not starting with a"
+                + " digit",
+            name == null ? "" : name);
+      }
+      if (!seen.add(name)) {
+        throw KubemigrateException.usage("env var %s is set more than once", name);
+      }
+      if (var.getValue() != null && var.getValueFrom() != null) {
+        throw KubemigrateException.usage("env var %s has both a value and valueFrom", name);
+      }
+    }
+  }
+
+  private void validateEnvFrom() {
+    for (EnvFromSource source : envFrom) {
+      String secret = source.getSecretRef() == null ? null : source.getSecretRef().getName();
+      String configMap =
+          source.getConfigMapRef() == null ? null : source.getConfigMapRef().getName();
+      if ((secret == null) == (configMap == null)) {
+        throw KubemigrateException.usage(
+            "invalid envFrom entry: name exactly one secret or config map");
+      }
+      String name = secret != null ? secret : configMap;
+      if (!KubernetesNames.isDnsSubdomain(name)) {
+        throw KubemigrateException.usage(
+            "invalid envFrom %s name '%s'", secret != null ? "secret" : "config map", name);
+      }
+    }
+  }
+
+  private void validateResources() {
+    if (resources == null) {
+      return;
+    }
+    Map<String, Quantity> all = new LinkedHashMap<>();
+    if (resources.getRequests() != null) {
+      resources.getRequests().forEach((k, v) -> all.put("requests." + k, v));
+    }
+    if (resources.getLimits() != null) {
+      resources.getLimits().forEach((k, v) -> all.put("limits." + k, v));
+    }
+    all.forEach(
+        (key, quantity) -> {
+          String text = quantity == null ? "" : quantity.toString();
+          if (!QUANTITY.matcher(text).matches()) {
+            throw KubemigrateException.usage(
+                "invalid resource quantity %s: '%s' (use e.g. 500m, 2, 256Mi, 1Gi)", key, text);
+          }
+        });
+  }
+
+  /** Whether {@code text} is a Kubernetes quantity, such as {@code 500m} or {@code 256Mi}. */
+  public static boolean isQuantity(String text) {
+    return text != null && QUANTITY.matcher(text).matches();
+  }
+
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text.trim();
+  }
+
+  private static <T> List<T> copy(List<T> list, String field) {
+    if (list == null) {
+      return List.of();
+    }
+    if (list.contains(null)) {
+      throw KubemigrateException.usage("%s has an empty item", field);
+    }
+    return List.copyOf(list);
+  }
+
+  private static Map<String, String> copy(Map<String, String> map) {
+    if (map == null) {
+      return Map.of();
+    }
+    Map<String, String> sorted = new TreeMap<>();
+    map.forEach(
+        (key, value) -> {
+          if (key == null || value == null) {
+            throw KubemigrateException.usage("node selector %s has no value", key);
+          }
+          sorted.put(key, value);
+        });
+    return Collections.unmodifiableMap(sorted);
+  }
+
+  /** Collects a spec's values; {@link #build()} applies the defaults. Not thread-safe. */
+  public static final class Builder {
+    private String app;
+    private String version;
+    private Phase phase;
+    private String image;
+    private List<String> command = new ArrayList<>();
+    private List<String> args = new ArrayList<>();
+    private List<EnvVar> env = new ArrayList<>();
+    private List<EnvFromSource> envFrom = new ArrayList<>();
+    private String serviceAccountName;
+    private Duration timeout;
+    private int retries;
+    private Duration startupGrace;
+    private Duration ttlAfterFinished;
+    private ResourceRequirements resources;
+    private Map<String, String> nodeSelector = new LinkedHashMap<>();
+    private List<Toleration> tolerations = new ArrayList<>();
+    private List<String> imagePullSecrets = new ArrayList<>();
+    private String imagePullPolicy;
+    private PodTemplateSpec podTemplate;
+
+    private Builder() {}
+
+    public Builder app(String app) {
+      this.app = app;
+      return this;
+    }
+
+    /** The version; {@code null} lets {@link #build()} take it from the image. */
+    public Builder version(String version) {
+      this.version = version;
+      return this;
+    }
+
+    public Builder phase(Phase phase) {
+      this.phase = phase;
+      return this;
+    }
+
+    public Builder image(String image) {
+      this.image = image;
+      return this;
+    }
+
+    public Builder command(List<String> command) {
+      this.command = list(command);
+      return this;
+    }
+
+    public Builder args(List<String> args) {
+      this.args = list(args);
+      return this;
+    }
+
+    public Builder env(List<EnvVar> env) {
+      this.env = list(env);
+      return this;
+    }
+
+    /**
+     * Sets {@code name} to {@code value}: replaces a variable of that name where it stands, or
+     * appends a new one.
+     */
+    public Builder putEnv(String name, String value) {
+      EnvVar var = new EnvVar(name, value, null);
+      for (int i = 0; i < env.size(); i++) {
+        if (name.equals(env.get(i).getName())) {
+          env.set(i, var);
+          return this;
+        }
+      }
+      env.add(var);
+      return this;
+    }
+
+    public Builder envFrom(List<EnvFromSource> envFrom) {
+      this.envFrom = list(envFrom);
+      return this;
+    }
+
+    public Builder addEnvFrom(EnvFromSource source) {
+      envFrom.add(source);
+      return this;
+    }
+
+    public Builder serviceAccountName(String serviceAccountName) {
+      this.serviceAccountName = serviceAccountName;
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder retries(int retries) {
+      this.retries = retries;
+      return this;
+    }
+
+    public Builder startupGrace(Duration startupGrace) {
+      this.startupGrace = startupGrace;
+      return this;
+    }
+
+    public Builder ttlAfterFinished(Duration ttlAfterFinished) {
+      this.ttlAfterFinished = ttlAfterFinished;
+      return this;
+    }
+
+    public Builder resources(ResourceRequirements resources) {
+      this.resources = resources;
+      return this;
+    }
+
+    public Builder nodeSelector(Map<String, String> nodeSelector) {
+      this.nodeSelector =
+          nodeSelector == null ? new LinkedHashMap<>() : new LinkedHashMap<>(nodeSelector);
+      return this;
+    }
+
+    public Builder putNodeSelector(String key, String value) {
+      nodeSelector.put(key, value);
+      return this;
+    }
+
+    public Builder tolerations(List<Toleration> tolerations) {
+      this.tolerations = list(tolerations);
+      return this;
+    }
+
+    public Builder imagePullSecrets(List<String> imagePullSecrets) {
+      this.imagePullSecrets = list(imagePullSecrets);
+      return this;
+    }
+
+    public Builder addImagePullSecret(String name) {
+      if (!imagePullSecrets.contains(name)) {
+        imagePullSecrets.add(name);
+      }
+      return this;
+    }
+
+    public Builder imagePullPolicy(String imagePullPolicy) {
+      this.imagePullPolicy = imagePullPolicy;
+      return this;
+    }
+
+    public Builder podTemplate(PodTemplateSpec podTemplate) {
+      this.podTemplate = podTemplate;
+      return this;
+    }
+
+    /** The spec, with defaults applied; not yet validated. */
+    public MigrationSpec build() {
+      return new MigrationSpec(
+          app,
+          version,
+          phase,
+          image,
+          command,
+          args,
+          env,
+          envFrom,
+          serviceAccountName,
+          timeout,
+          retries,
+          startupGrace,
+          ttlAfterFinished,
+          resources,
+          nodeSelector,
+          tolerations,
+          imagePullSecrets,
+          imagePullPolicy,
+          podTemplate);
+    }
+
+    private static <T> List<T> list(List<T> list) {
+      return list == null ? new ArrayList<>() : new ArrayList<>(list);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.kubemigrate.job;
+
+import dev.kubemigrate.outcome.KubemigrateException;
+import java.util.Locale;
+
+/** When a migration runs relative to the rollout of its app version. */
+public enum Phase {
+  /** Expand: runs before the new version is rolled out. The default. */
+  PRE,
+  /** Contract: runs once the rollout has finished and no pod of an older version is left. */
+  POST;
+
+  /**
+   * Parses {@code pre} or {@code post}, in any case.
+   *
+   * @throws KubemigrateException a usage error naming the allowed values
+   */
+  public static Phase parse(String text) {
+    if (text != null) {
+      for (Phase phase : values()) {
+        if (phase.label().equalsIgnoreCase(text.trim())) {
+          return phase;
+        }
+      }
+    }
+    throw KubemigrateException.usage("invalid phase '%s': use pre or post", text);
+  }
+
+  /** The lower-case name used on the command line, in labels and in names. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.kubemigrate.outcome;
+
+/**
+ * The one exit-code table, shared by every mode and documented in the README. Scripts depend on
+ * these numbers: never renumber a constant, only add new ones.
+ */
+public enum ExitCode {
+  SUCCEEDED(0, "succeeded, or had already succeeded"),
+  FAILED(1, "the migration failed"),
+  USAGE(2, "usage or input error; nothing was created"),
+  COULD_NOT_START(3, "the migration could not start (image, configuration, scheduling)"),
+  TIMED_OUT(4, "the migration timed out"),
+  KUBERNETES_API(5, "Kubernetes API error (unreachable, or a permission is missing)"),
+  CONFLICT(6, "conflict: the same version was already run with a different spec"),
+  INTERRUPTED(130, "interrupted");
+
+  private final int code;
+  private final String description;
+
+  ExitCode(int code, String description) {
+    this.code = code;
+    this.description = description;
+  }
+
+  /** The process exit status. */
+  public int code() {
+    return code;
+  }
+
+  /** A short, lower-case sentence fragment saying what the code means. */
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,233 @@
+package dev.kubemigrate.run;
+
+import dev.kubemigrate.job.Durations;
+import dev.kubemigrate.job.JobFactory;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Decides, from a Job and its pods as last seen, whether the migration runs, succeeded, failed, or
+ * cannot start — the last without waiting for Kubernetes, which never gives up on a pod that cannot
+ * pull its image or find its secret. Pure: no I/O, the clock is an argument.
+ */
+public final class Classifier {
+
+  /** Waiting reasons that no amount of waiting fixes. */
+  private static final Set<String> HOPELESS =
+      Set.of(
+          "InvalidImageName",
+          "ErrImageNeverPull",
+          "CreateContainerConfigError",
+          "CreateContainerError",
+          "RunContainerError");
+
+  /** Waiting reasons that may clear up (a registry hiccup): given up after the startup grace. */
+  private static final Set<String> PULLING = Set.of("ErrImagePull", "ImagePullBackOff");
+
+  private Classifier() {}
+
+  public static Verdict classify(Job job, List<Pod> pods, Instant now, Duration startupGrace) {
+    if (job == null) {
+      return Verdict.waiting("JobPending", "waiting for the Job to be created");
+    }
+    List<Pod> newestFirst =
+        pods.stream().sorted(Comparator.comparing(Classifier::created).reversed()).toList();
+    Optional<Verdict> fromJob = fromJobConditions(job, newestFirst);
+    if (fromJob.isPresent()) {
+      return fromJob.get();
+    }
+    if (newestFirst.isEmpty()) {
+      return Verdict.waiting("PodPending", "waiting for the Job's pod");
+    }
+    return fromPod(newestFirst.get(0), now, startupGrace);
+  }
+
+  private static Optional<Verdict> fromJobConditions(Job job, List<Pod> pods) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    for (JobCondition c : job.getStatus().getConditions()) {
+      if (!"True".equals(c.getStatus())) {
+        continue;
+      }
+      switch (c.getType()) {
+        case "Complete", "SuccessCriteriaMet" -> {
+          return Optional.of(
+              new Verdict(Verdict.Kind.SUCCEEDED, "Completed", "the migration succeeded", 0));
+        }
+        // FailureTarget (Kubernetes 1.26+) comes before Failed, while pods are still stopping.
+        case "Failed", "FailureTarget" -> {
+          return Optional.of(failure(c, pods));
+        }
+        default -> {}
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Verdict failure(JobCondition condition, List<Pod> pods) {
+    if ("DeadlineExceeded".equals(condition.getReason())) {
+      return new Verdict(
+          Verdict.Kind.TIMED_OUT,
+          "DeadlineExceeded",
+          "the migration did not finish within its timeout; Kubernetes stopped it",
+          null);
+    }
+    for (Pod pod : pods) {
+      if ("Evicted".equals(pod.getStatus() == null ? null : pod.getStatus().getReason())) {
+        return new Verdict(
+            Verdict.Kind.FAILED,
+            "Evicted",
+            "the pod was evicted: " + pod.getStatus().getMessage(),
+            null);
+      }
+      Optional<ContainerStateTerminated> t = terminated(pod);
+      if (t.isPresent()) {
+        ContainerStateTerminated term = t.get();
+        if ("OOMKilled".equals(term.getReason())) {
+          return new Verdict(
+              Verdict.Kind.FAILED,
+              "OOMKilled",
+              "the migration was killed for using more memory than its limit (OOMKilled)",
+              term.getExitCode());
+        }
+        if (term.getExitCode() != null && term.getExitCode() != 0) {
+          return new Verdict(
+              Verdict.Kind.FAILED,
+              "Error",
+              "the migration exited with code " + term.getExitCode(),
+              term.getExitCode());
+        }
+      }
+    }
+    String reason = condition.getReason() == null ? "Failed" : condition.getReason();
+    String message = condition.getMessage() == null ? "the Job failed" : condition.getMessage();
+    return new Verdict(Verdict.Kind.FAILED, reason, message, null);
+  }
+
+  private static Verdict fromPod(Pod pod, Instant now, Duration grace) {
+    Duration age = Duration.between(created(pod), now);
+    String giveUpIn = " (giving up in " + Durations.format(positive(grace.minus(age))) + ")";
+    for (ContainerStatus status : containerStatuses(pod)) {
+      ContainerStateWaiting waiting =
+          status.getState() == null ? null : status.getState().getWaiting();
+      if (waiting == null || waiting.getReason() == null) {
+        continue;
+      }
+      String reason = waiting.getReason();
+      String message = oneLine(waiting.getMessage());
+      if (HOPELESS.contains(reason)) {
+        return new Verdict(
+            Verdict.Kind.COULD_NOT_START, reason, describe(reason, message, status), null);
+      }
+      if (PULLING.contains(reason)) {
+        return age.compareTo(grace) >= 0
+            ? new Verdict(
+                Verdict.Kind.COULD_NOT_START,
+                reason,
+                "cannot pull image " + status.getImage() + ": " + message,
+                null)
+            : Verdict.waiting(reason, "cannot pull image " + status.getImage() + giveUpIn);
+      }
+    }
+    PodCondition scheduled = condition(pod, "PodScheduled");
+    if (scheduled != null && "False".equals(scheduled.getStatus())) {
+      String message = "the pod cannot be scheduled: " + oneLine(scheduled.getMessage());
+      return age.compareTo(grace) >= 0
+          ? new Verdict(Verdict.Kind.COULD_NOT_START, "Unschedulable", message, null)
+          : Verdict.waiting("Unschedulable", message + giveUpIn);
+    }
+    for (ContainerStatus status : containerStatuses(pod)) {
+      if (JobFactory.CONTAINER_NAME.equals(status.getName())
+          && status.getState() != null
+          && status.getState().getRunning() != null) {
+        return Verdict.running("the migration runs in pod " + pod.getMetadata().getName());
+      }
+    }
+    Optional<ContainerStateTerminated> ended = terminated(pod);
+    if (ended.isPresent()) {
+      return Verdict.running(
+          "the migration exited with code "
+              + ended.get().getExitCode()
+              + " in pod "
+              + pod.getMetadata().getName()
+              + "; waiting for the Job's verdict");
+    }
+    return Verdict.waiting("PodPending", "pod " + pod.getMetadata().getName() + " is starting");
+  }
+
+  private static String describe(String reason, String message, ContainerStatus status) {
+    return switch (reason) {
+      case "InvalidImageName" -> "invalid image name " + status.getImage() + ": " + message;
+      case "ErrImageNeverPull" ->
+          "image " + status.getImage() + " is not on the node and its pull policy is Never";
+      case "CreateContainerConfigError" -> "the container's configuration is broken: " + message;
+      default -> "the container could not be created: " + message;
+    };
+  }
+
+  /** The migration container's last termination in this pod, current or previous. */
+  static Optional<ContainerStateTerminated> terminated(Pod pod) {
+    return containerStatuses(pod).stream()
+        .filter(s -> JobFactory.CONTAINER_NAME.equals(s.getName()))
+        .flatMap(
+            s ->
+                Stream.of(
+                    s.getState() == null ? null : s.getState().getTerminated(),
+                    s.getLastState() == null ? null : s.getLastState().getTerminated()))
+        .filter(t -> t != null)
+        .findFirst();
+  }
+
+  static List<ContainerStatus> containerStatuses(Pod pod) {
+    if (pod.getStatus() == null) {
+      return List.of();
+    }
+    return Stream.concat(
+            pod.getStatus().getInitContainerStatuses() == null
+                ? Stream.empty()
+                : pod.getStatus().getInitContainerStatuses().stream(),
+            pod.getStatus().getContainerStatuses() == null
+                ? Stream.empty()
+                : pod.getStatus().getContainerStatuses().stream())
+        .toList();
+  }
+
+  private static PodCondition condition(Pod pod, String type) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return null;
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Instant created(Pod pod) {
+    String ts = pod.getMetadata().getCreationTimestamp();
+    return ts == null ? Instant.EPOCH : Instant.parse(ts);
+  }
+
+  private static Duration positive(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  private static String oneLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.replace('\n', ' ').trim();
+  }
+}

@@ -1,0 +1,306 @@
+package dev.kubemigrate.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class JobFactoryTest {
+
+  private final JobFactory factory = new JobFactory();
+
+  @Test
+  @DisplayName("the Job never retries on its own, ends at the timeout and is cleaned up by TTL")
+  void setsRetryTimeoutAndTtl() {
+    // Given
+    MigrationSpec spec = TestSpecs.shop().timeout(Duration.ofMinutes(15)).build().validate();
+
+    // When
+    Job job = factory.build(spec, "shop", 1);
+
+    // Then
+    assertThat(job.getApiVersion()).isEqualTo("batch/v1");
+    assertThat(job.getKind()).isEqualTo("Job");
+    assertThat(job.getMetadata().getName())
+        .isEqualTo(RunNames.jobName("shop", Phase.PRE, "11.8.2", 1));
+    assertThat(job.getMetadata().getNamespace()).isEqualTo("shop");
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(900L);
+    assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(86_400);
+    assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+  }
+
+  @Test
+  @DisplayName("retries become the Job's backoffLimit")
+  void retriesBecomeBackoffLimit() {
+    // Given
+    MigrationSpec spec = TestSpecs.shop().retries(3).build().validate();
+
+    // When
+    Job job = factory.build(spec, "shop", 1);
+
+    // Then
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("the Job and its pods carry the labels, the raw version and the spec hash")
+  void labelsJobAndPods() {
+    // Given
+    MigrationSpec spec =
+        TestSpecs.shop().version("1.2.3+build.7").phase(Phase.POST).build().validate();
+
+    // When
+    Job job = factory.build(spec, "shop", 2);
+
+    // Then
+    Map<String, String> expected = Labels.forAttempt("shop", Phase.POST, "1.2.3+build.7", 2);
+    assertThat(job.getMetadata().getName()).endsWith("-r2");
+    assertThat(job.getMetadata().getLabels()).isEqualTo(expected);
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "kubemigrate")
+        .containsEntry("kubemigrate.dev/app", "shop")
+        .containsEntry("kubemigrate.dev/phase", "post")
+        .containsEntry("kubemigrate.dev/attempt", "2");
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(expected);
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry("kubemigrate.dev/version", "1.2.3+build.7")
+        .containsEntry("kubemigrate.dev/spec-hash", SpecHash.of(spec));
+    assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("kubemigrate.dev/version", "1.2.3+build.7")
+        .containsEntry("kubectl.kubernetes.io/default-container", "migrate");
+  }
+
+  @Test
+  @DisplayName("the migrate container gets image, command, args, env, envFrom and resources")
+  void fillsTheMigrateContainer() {
+    // Given
+    MigrationSpec spec =
+        TestSpecs.shop()
+            .command(List.of("flyway"))
+            .imagePullPolicy("IfNotPresent")
+            .addEnvFrom(
+                new EnvFromSourceBuilder().withNewSecretRef().withName("db").endSecretRef().build())
+            .resources(
+                new ResourceRequirementsBuilder()
+                    .addToRequests("memory", new Quantity("256Mi"))
+                    .addToLimits("memory", new Quantity("256Mi"))
+                    .build())
+            .build()
+            .validate();
+
+    // When
+    Job job = factory.build(spec, "shop", 1);
+
+    // Then
+    List<Container> containers = job.getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).hasSize(1);
+    Container migrate = containers.get(0);
+    assertThat(migrate.getName()).isEqualTo("migrate");
+    assertThat(migrate.getImage()).isEqualTo("kubemigrate.local/flyway:11.8.2");
+    assertThat(migrate.getImagePullPolicy()).isEqualTo("IfNotPresent");
+    assertThat(migrate.getCommand()).containsExactly("flyway");
+    assertThat(migrate.getArgs()).containsExactly("migrate");
+    assertThat(migrate.getEnv())
+        .extracting(EnvVar::getName)
+        .containsExactly("FLYWAY_URL", "FLYWAY_PASSWORD");
+    assertThat(migrate.getEnvFrom().get(0).getSecretRef().getName()).isEqualTo("db");
+    assertThat(migrate.getResources().getLimits()).containsEntry("memory", new Quantity("256Mi"));
+    assertThat(migrate.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+  }
+
+  @Test
+  @DisplayName("without a command the image's entrypoint is kept, and no pull policy is forced")
+  void keepsEntrypointWithoutCommand() {
+    // Given
+    MigrationSpec spec = TestSpecs.shop().build().validate();
+
+    // When
+    Job job = factory.build(spec, null, 1);
+
+    // Then
+    Container migrate = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(migrate.getCommand()).isNullOrEmpty();
+    assertThat(migrate.getImagePullPolicy()).isNull();
+    assertThat(job.getMetadata().getNamespace()).isNull();
+  }
+
+  @Test
+  @DisplayName("the pod gets service account, node selector, tolerations and pull secrets")
+  void fillsThePod() {
+    // Given
+    Toleration toleration =
+        new TolerationBuilder().withKey("dedicated").withOperator("Equal").withValue("db").build();
+    MigrationSpec spec =
+        TestSpecs.shop()
+            .serviceAccountName("migrator")
+            .putNodeSelector("disk", "ssd")
+            .tolerations(List.of(toleration))
+            .addImagePullSecret("regcred")
+            .build()
+            .validate();
+
+    // When
+    Job job = factory.build(spec, "shop", 1);
+
+    // Then
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("migrator");
+    assertThat(pod.getNodeSelector()).containsExactly(Map.entry("disk", "ssd"));
+    assertThat(pod.getTolerations()).containsExactly(toleration);
+    assertThat(pod.getImagePullSecrets()).containsExactly(new LocalObjectReference("regcred"));
+    assertThat(pod.getAutomountServiceAccountToken()).isNull();
+  }
+
+  @Test
+  @DisplayName("merges over a pod template, keeping its volumes, sidecars and security context")
+  void mergesOverPodTemplate() {
+    // Given
+    PodTemplateSpec template =
+        new PodTemplateSpecBuilder()
+            .withNewMetadata()
+            .addToLabels("team", "db")
+            .addToLabels("job-name", "stale")
+            .addToLabels("kubemigrate.dev/app", "wrong")
+            .addToAnnotations("sidecar.istio.io/inject", "false")
+            .endMetadata()
+            .withNewSpec()
+            .withRestartPolicy("OnFailure")
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .endSecurityContext()
+            .addNewVolume()
+            .withName("sql")
+            .withNewConfigMap()
+            .withName("shop-sql")
+            .endConfigMap()
+            .endVolume()
+            .addNewContainer()
+            .withName("proxy")
+            .withImage("cloud-sql-proxy:2")
+            .endContainer()
+            .addNewContainer()
+            .withName("migrate")
+            .withImage("placeholder")
+            .withCommand("flyway")
+            .addNewVolumeMount()
+            .withName("sql")
+            .withMountPath("/flyway/sql")
+            .endVolumeMount()
+            .addNewEnv()
+            .withName("FLYWAY_URL")
+            .withValue("from-template")
+            .endEnv()
+            .addNewEnv()
+            .withName("FLYWAY_LOCATIONS")
+            .withValue("filesystem:/flyway/sql")
+            .endEnv()
+            .endContainer()
+            .addToNodeSelector("zone", "a")
+            .addNewImagePullSecret("template-cred")
+            .endSpec()
+            .build();
+    MigrationSpec spec =
+        TestSpecs.shop()
+            .podTemplate(template)
+            .putNodeSelector("disk", "ssd")
+            .addImagePullSecret("regcred")
+            .build()
+            .validate();
+
+    // When
+    Job job = factory.build(spec, "shop", 1);
+
+    // Then
+    PodTemplateSpec pod = job.getSpec().getTemplate();
+    assertThat(pod.getMetadata().getLabels())
+        .containsEntry("team", "db")
+        .containsEntry("kubemigrate.dev/app", "shop")
+        .doesNotContainKey("job-name");
+    assertThat(pod.getMetadata().getAnnotations())
+        .containsEntry("sidecar.istio.io/inject", "false");
+    assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSpec().getVolumes()).extracting("name").containsExactly("sql");
+    assertThat(pod.getSpec().getNodeSelector())
+        .containsOnly(Map.entry("zone", "a"), Map.entry("disk", "ssd"));
+    assertThat(pod.getSpec().getImagePullSecrets())
+        .extracting(LocalObjectReference::getName)
+        .containsExactly("template-cred", "regcred");
+    assertThat(pod.getSpec().getContainers())
+        .extracting(Container::getName)
+        .containsExactly("proxy", "migrate");
+    Container migrate = pod.getSpec().getContainers().get(1);
+    assertThat(migrate.getImage()).isEqualTo("kubemigrate.local/flyway:11.8.2");
+    assertThat(migrate.getCommand()).containsExactly("flyway");
+    assertThat(migrate.getArgs()).containsExactly("migrate");
+    assertThat(migrate.getVolumeMounts()).extracting("mountPath").containsExactly("/flyway/sql");
+    assertThat(migrate.getEnv())
+        .extracting(EnvVar::getName, EnvVar::getValue)
+        .containsExactly(
+            tuple("FLYWAY_URL", "jdbc:postgresql://db:5432/shop"),
+            tuple("FLYWAY_LOCATIONS", "filesystem:/flyway/sql"),
+            tuple("FLYWAY_PASSWORD", "s3cret"));
+    assertThat(migrate.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+
+    // The spec's own template is untouched.
+    assertThat(template.getSpec().getRestartPolicy()).isEqualTo("OnFailure");
+    assertThat(template.getSpec().getContainers().get(1).getImage()).isEqualTo("placeholder");
+    assertThat(template.getMetadata().getLabels()).containsEntry("job-name", "stale");
+  }
+
+  @Test
+  @DisplayName("adds the migrate container first when the pod template has none")
+  void addsMigrateContainerFirst() {
+    // Given
+    PodTemplateSpec template =
+        new PodTemplateSpecBuilder()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("proxy")
+            .withImage("proxy:1")
+            .endContainer()
+            .endSpec()
+            .build();
+    MigrationSpec spec = TestSpecs.shop().podTemplate(template).build().validate();
+
+    // When
+    Job job = factory.build(spec, "shop", 1);
+
+    // Then
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers())
+        .extracting(Container::getName)
+        .containsExactly("migrate", "proxy");
+  }
+
+  @Test
+  @DisplayName("building twice gives equal Jobs: the Job is a pure function of its inputs")
+  void isDeterministic() {
+    // Given
+    MigrationSpec spec = TestSpecs.shop().putNodeSelector("disk", "ssd").build().validate();
+
+    // When
+    Job first = factory.build(spec, "shop", 1);
+    Job second = factory.build(spec, "shop", 1);
+
+    // Then
+    assertThat(first).isEqualTo(second);
+  }
+}

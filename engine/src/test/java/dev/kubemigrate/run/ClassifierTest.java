@@ -1,0 +1,199 @@
+package dev.kubemigrate.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ClassifierTest {
+
+  private static final Instant CREATED = Instant.parse("2026-01-01T10:00:00Z");
+  private static final Duration GRACE = Duration.ofMinutes(2);
+
+  @Test
+  @DisplayName("A Job with the Complete condition has succeeded")
+  void completeJobSucceeded() {
+    // Given
+    Job job = job("Complete", null);
+    // When
+    Verdict v = Classifier.classify(job, List.of(), CREATED, GRACE);
+    // Then
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.SUCCEEDED);
+  }
+
+  @Test
+  @DisplayName("A failed Job reports the container's exit code")
+  void failedJobReportsExitCode() {
+    // Given
+    Pod pod = pod(terminated(3, "Error"));
+    // When
+    Verdict v =
+        Classifier.classify(job("Failed", "BackoffLimitExceeded"), List.of(pod), CREATED, GRACE);
+    // Then
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.FAILED);
+    assertThat(v.exitCode()).isEqualTo(3);
+    assertThat(v.message()).contains("exited with code 3");
+  }
+
+  @Test
+  @DisplayName("An OOM-killed migration is said to be OOMKilled")
+  void oomKilledIsNamed() {
+    Verdict v =
+        Classifier.classify(
+            job("Failed", "BackoffLimitExceeded"),
+            List.of(pod(terminated(137, "OOMKilled"))),
+            CREATED,
+            GRACE);
+    assertThat(v.reason()).isEqualTo("OOMKilled");
+    assertThat(v.message()).contains("OOMKilled");
+  }
+
+  @Test
+  @DisplayName("A Job past its deadline has timed out")
+  void deadlineExceededIsTimeout() {
+    Verdict v = Classifier.classify(job("Failed", "DeadlineExceeded"), List.of(), CREATED, GRACE);
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.TIMED_OUT);
+    assertThat(v.kind().exitCode().code()).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName("FailureTarget (newer servers) ends the run before the Failed condition")
+  void failureTargetEndsTheRun() {
+    Verdict v =
+        Classifier.classify(
+            job("FailureTarget", "PodFailurePolicy"),
+            List.of(pod(terminated(1, "Error"))),
+            CREATED,
+            GRACE);
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.FAILED);
+  }
+
+  @Test
+  @DisplayName("A missing secret fails the run at once, without a grace period")
+  void missingSecretFailsFast() {
+    // Given a pod that cannot be configured, one second old
+    Pod pod = pod(waiting("CreateContainerConfigError", "secret \"db\" not found"));
+    // When
+    Verdict v = Classifier.classify(job(null, null), List.of(pod), CREATED.plusSeconds(1), GRACE);
+    // Then
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
+    assertThat(v.message()).contains("secret \"db\" not found");
+  }
+
+  @Test
+  @DisplayName("An image that cannot be pulled waits out the startup grace, then cannot start")
+  void imagePullFailsAfterGrace() {
+    Pod pod = pod(waiting("ImagePullBackOff", "Back-off pulling image"));
+    Verdict early =
+        Classifier.classify(job(null, null), List.of(pod), CREATED.plusSeconds(30), GRACE);
+    Verdict late = Classifier.classify(job(null, null), List.of(pod), CREATED.plus(GRACE), GRACE);
+    assertThat(early.kind()).isEqualTo(Verdict.Kind.WAITING);
+    assertThat(early.message()).contains("giving up in 1m30s");
+    assertThat(late.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
+    assertThat(late.reason()).isEqualTo("ImagePullBackOff");
+  }
+
+  @Test
+  @DisplayName("An unschedulable pod cannot start once the grace has passed")
+  void unschedulableAfterGrace() {
+    Pod pod =
+        new PodBuilder(pod())
+            .editStatus()
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage("0/1 nodes are available: 1 Insufficient memory.")
+            .endCondition()
+            .endStatus()
+            .build();
+    Verdict v = Classifier.classify(job(null, null), List.of(pod), CREATED.plus(GRACE), GRACE);
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
+    assertThat(v.message()).contains("Insufficient memory");
+  }
+
+  @Test
+  @DisplayName("A running container means the migration runs")
+  void runningContainer() {
+    Pod pod =
+        pod(
+            new ContainerStatusBuilder()
+                .withName("migrate")
+                .withNewState()
+                .withNewRunning()
+                .endRunning()
+                .endState()
+                .build());
+    assertThat(Classifier.classify(job(null, null), List.of(pod), CREATED, GRACE).kind())
+        .isEqualTo(Verdict.Kind.RUNNING);
+  }
+
+  @Test
+  @DisplayName("No Job yet is waiting, not failing")
+  void noJobIsWaiting() {
+    assertThat(Classifier.classify(null, List.of(), CREATED, GRACE).kind())
+        .isEqualTo(Verdict.Kind.WAITING);
+  }
+
+  private static Job job(String condition, String reason) {
+    JobBuilder b =
+        new JobBuilder().withNewMetadata().withName("j").endMetadata().withNewStatus().endStatus();
+    if (condition != null) {
+      b.editStatus()
+          .addNewCondition()
+          .withType(condition)
+          .withStatus("True")
+          .withReason(reason)
+          .endCondition()
+          .endStatus();
+    }
+    return b.build();
+  }
+
+  private static Pod pod(io.fabric8.kubernetes.api.model.ContainerStatus... statuses) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("j-abcde")
+        .withCreationTimestamp(CREATED.toString())
+        .endMetadata()
+        .withNewStatus()
+        .withContainerStatuses(statuses)
+        .endStatus()
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.ContainerStatus terminated(
+      int code, String reason) {
+    return new ContainerStatusBuilder()
+        .withName("migrate")
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(code)
+        .withReason(reason)
+        .endTerminated()
+        .endState()
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.ContainerStatus waiting(
+      String reason, String message) {
+    return new ContainerStatusBuilder()
+        .withName("migrate")
+        .withImage("127.0.0.1:1/none:1")
+        .withNewState()
+        .withNewWaiting()
+        .withReason(reason)
+        .withMessage(message)
+        .endWaiting()
+        .endState()
+        .build();
+  }
+}

@@ -1,0 +1,291 @@
+package dev.kubemigrate.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.outcome.ExitCode;
+import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.record.RecordStore;
+import dev.kubemigrate.record.RunRecord;
+import dev.kubemigrate.record.RunState;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine against fabric8's CRUD mock API server. The mock has no job controller or kubelet: the
+ * test plays them, which also lets it play a newer server (FailureTarget) than the local 1.20.
+ */
+@EnableKubernetesMockClient(crud = true)
+class RunEngineMockServerTest {
+
+  private static final String NS = "test";
+
+  KubernetesClient client;
+
+  @Test
+  @DisplayName("A first run claims the record, creates one Job and records its success")
+  void firstRunCreatesJobAndRecordsSuccess() throws Exception {
+    // Given
+    MigrationSpec spec = spec("shop-migrate:1.0");
+    // When the run starts and the Job completes
+    CompletableFuture<RunOutcome> run = start(spec);
+    Job job = awaitJob();
+    complete(job, "Complete", null);
+    RunOutcome outcome = run.get(30, TimeUnit.SECONDS);
+    // Then
+    assertThat(outcome.exitCode()).isEqualTo(ExitCode.SUCCEEDED);
+    assertThat(outcome.how()).isEqualTo(RunOutcome.How.RAN);
+    RunRecord stored = records().get("shop", Phase.PRE, "1.0").orElseThrow().record();
+    assertThat(stored.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(stored.jobUid()).isEqualTo(job.getMetadata().getUid());
+    assertThat(stored.startedBy()).isEqualTo("test@host");
+  }
+
+  @Test
+  @DisplayName("A run of a version that already succeeded starts nothing and exits 0")
+  void alreadySucceededStartsNothing() throws Exception {
+    // Given a succeeded run
+    CompletableFuture<RunOutcome> first = start(spec("shop-migrate:1.0"));
+    complete(awaitJob(), "Complete", null);
+    first.get(30, TimeUnit.SECONDS);
+    // When the same version runs again
+    RunOutcome again = engine().run(request(spec("shop-migrate:1.0"), false));
+    // Then
+    assertThat(again.how()).isEqualTo(RunOutcome.How.ALREADY_SUCCEEDED);
+    assertThat(again.exitCode()).isEqualTo(ExitCode.SUCCEEDED);
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("The same version with another image is refused with exit 6, nothing started")
+  void sameVersionOtherImageIsAConflict() throws Exception {
+    // Given
+    CompletableFuture<RunOutcome> first = start(spec("shop-migrate:1.0"));
+    complete(awaitJob(), "Complete", null);
+    first.get(30, TimeUnit.SECONDS);
+    // When / Then
+    assertThatThrownBy(() -> engine().run(request(spec("other-migrate:1.0"), false)))
+        .isInstanceOf(KubemigrateException.class)
+        .hasMessageContaining("other-migrate:1.0")
+        .extracting(e -> ((KubemigrateException) e).exitCode())
+        .isEqualTo(ExitCode.CONFLICT);
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("A failed version is reported from its record; --retry starts a second attempt")
+  void failedVersionNeedsRetry() throws Exception {
+    // Given a run whose container exited with 3
+    CompletableFuture<RunOutcome> first = start(spec("shop-migrate:1.0"));
+    Job job = awaitJob();
+    pod(job, "Error", 3);
+    complete(job, "Failed", "BackoffLimitExceeded");
+    RunOutcome failed = first.get(30, TimeUnit.SECONDS);
+    assertThat(failed.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(failed.record().exitCode()).isEqualTo(3);
+    // When it runs again without and then with --retry
+    RunOutcome reported = engine().run(request(spec("shop-migrate:1.0"), false));
+    CompletableFuture<RunOutcome> retry =
+        CompletableFuture.supplyAsync(() -> engine().run(request(spec("shop-migrate:1.0"), true)));
+    Job second =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    client
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NS)
+                        .withName(job.getMetadata().getName() + "-r2")
+                        .get(),
+                j -> j != null);
+    complete(second, "Complete", null);
+    // Then
+    assertThat(reported.how()).isEqualTo(RunOutcome.How.ALREADY_FAILED);
+    assertThat(reported.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(reported.summary()).contains("--retry");
+    RunOutcome retried = retry.get(30, TimeUnit.SECONDS);
+    assertThat(retried.exitCode()).isEqualTo(ExitCode.SUCCEEDED);
+    assertThat(retried.record().attempt()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("Ten runs racing for one version create one Job and all report its result")
+  void racingRunsCreateOneJob() throws Exception {
+    // Given ten runs started at once
+    List<CompletableFuture<RunOutcome>> runs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      runs.add(start(spec("shop-migrate:1.0")));
+    }
+    // When the one Job completes
+    Job job = awaitJob();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> records().get("shop", Phase.PRE, "1.0").orElseThrow().record().jobUid() != null);
+    complete(job, "Complete", null);
+    // Then
+    for (CompletableFuture<RunOutcome> run : runs) {
+      assertThat(run.get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(ExitCode.SUCCEEDED);
+    }
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(1);
+    assertThat(runs.stream().filter(r -> r.join().how() == RunOutcome.How.RAN)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("A pod whose secret is missing fails the run with exit 3 and stops the Job")
+  void missingSecretStopsTheJob() throws Exception {
+    // Given
+    CompletableFuture<RunOutcome> run = start(spec("shop-migrate:1.0"));
+    Job job = awaitJob();
+    // When the kubelet cannot configure the container
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(job.getMetadata().getName() + "-x1")
+                .addToLabels("job-name", job.getMetadata().getName())
+                .withCreationTimestamp(Instant.now().toString())
+                .endMetadata()
+                .withNewStatus()
+                .addNewContainerStatus()
+                .withName("migrate")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("CreateContainerConfigError")
+                .withMessage("secret \"db\" not found")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .create();
+    RunOutcome outcome = run.get(30, TimeUnit.SECONDS);
+    // Then
+    assertThat(outcome.exitCode()).isEqualTo(ExitCode.COULD_NOT_START);
+    assertThat(outcome.summary()).contains("secret \"db\" not found");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                client
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NS)
+                        .withName(job.getMetadata().getName())
+                        .get()
+                    == null);
+  }
+
+  @Test
+  @DisplayName("On a newer server, FailureTarget ends the run before the Failed condition")
+  void failureTargetOnNewerServer() throws Exception {
+    CompletableFuture<RunOutcome> run = start(spec("shop-migrate:1.0"));
+    Job job = awaitJob();
+    pod(job, "Error", 1);
+    complete(job, "FailureTarget", "PodFailurePolicy");
+    RunOutcome outcome = run.get(30, TimeUnit.SECONDS);
+    assertThat(outcome.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(outcome.record().exitCode()).isEqualTo(1);
+  }
+
+  private CompletableFuture<RunOutcome> start(MigrationSpec spec) {
+    return CompletableFuture.supplyAsync(() -> engine().run(request(spec, false)));
+  }
+
+  private RunEngine engine() {
+    return new RunEngine(client, Clock.systemUTC(), RunListener.SILENT);
+  }
+
+  private RecordStore records() {
+    return new RecordStore(client, NS);
+  }
+
+  private static RunRequest request(MigrationSpec spec, boolean retry) {
+    return new RunRequest(spec, NS, retry, "test@host", false);
+  }
+
+  private static MigrationSpec spec(String image) {
+    return MigrationSpec.builder()
+        .app("shop")
+        .image("registry.example/" + image)
+        .version("1.0")
+        .build()
+        .validate();
+  }
+
+  private Job awaitJob() {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> client.batch().v1().jobs().inNamespace(NS).list().getItems(),
+            jobs -> !jobs.isEmpty())
+        .get(0);
+  }
+
+  private void complete(Job job, String condition, String reason) {
+    Job current =
+        client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).get();
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .resource(
+            new JobBuilder(current)
+                .withNewStatus()
+                .addNewCondition()
+                .withType(condition)
+                .withStatus("True")
+                .withReason(reason)
+                .endCondition()
+                .endStatus()
+                .build())
+        .update();
+  }
+
+  private void pod(Job job, String reason, int exitCode) {
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(job.getMetadata().getName() + "-p1")
+                .addToLabels("job-name", job.getMetadata().getName())
+                .withCreationTimestamp(Instant.now().toString())
+                .endMetadata()
+                .withNewStatus()
+                .addNewContainerStatus()
+                .withName("migrate")
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .withReason(reason)
+                .endTerminated()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .create();
+  }
+}
