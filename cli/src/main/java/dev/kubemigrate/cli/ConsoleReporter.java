@@ -24,7 +24,11 @@ final class ConsoleReporter implements RunListener {
   private final Clock clock;
   private final Instant start;
   private final boolean logsToStderr;
+  private static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
+
   private volatile boolean sawLogs;
+  private volatile boolean unflushed;
+  private volatile long lastFlush = System.nanoTime();
 
   ConsoleReporter(PrintStream out, PrintStream err, Clock clock, boolean logsToStderr) {
     this.out = out;
@@ -49,14 +53,52 @@ final class ConsoleReporter implements RunListener {
     synchronized (target) {
       target.println(line);
     }
+    unflushed = true;
   }
 
+  /**
+   * The log pauses: flush, but at most every {@link #FLUSH_INTERVAL} — a big log arrives one line
+   * per chunk, and a flush per line would cost a system call per line. The timer in {@link
+   * #startFlusher()} flushes what a pause left behind.
+   */
   @Override
   public void flushLogs() {
+    long now = System.nanoTime();
+    if (now - lastFlush >= FLUSH_INTERVAL.toNanos()) {
+      flushNow();
+    }
+  }
+
+  private void flushNow() {
+    if (!unflushed) {
+      return;
+    }
+    unflushed = false;
+    lastFlush = System.nanoTime();
     PrintStream target = logsToStderr ? err : out;
     synchronized (target) {
       target.flush();
     }
+  }
+
+  /** Flushes buffered log lines within {@link #FLUSH_INTERVAL}, so a quiet log is still live. */
+  ConsoleReporter startFlusher() {
+    Thread t =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                try {
+                  Thread.sleep(FLUSH_INTERVAL.toMillis());
+                } catch (InterruptedException e) {
+                  return;
+                }
+                flushNow();
+              }
+            },
+            "log-flusher");
+    t.setDaemon(true);
+    t.start();
+    return this;
   }
 
   Duration elapsed() {

@@ -84,7 +84,8 @@ final class RunCommand implements Callable<Integer> {
               new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
               false,
               StandardCharsets.UTF_8);
-      ConsoleReporter reporter = new ConsoleReporter(stdout, System.err, clock, json);
+      ConsoleReporter reporter =
+          new ConsoleReporter(stdout, System.err, clock, json).startFlusher();
       RunEngine engine = new RunEngine(client, clock, reporter);
       Interrupts.onInterrupt(engine::interrupt);
       reporter.progress(

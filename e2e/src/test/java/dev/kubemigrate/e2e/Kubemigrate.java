@@ -26,6 +26,15 @@ final class Kubemigrate {
     this.kubeconfig = kubeconfig;
   }
 
+  Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** The same CLI, pointed at another kubeconfig. */
+  Kubemigrate withKubeconfig(Path other) {
+    return new Kubemigrate(jar.getParent().getParent().getParent(), other);
+  }
+
   /** A started kubemigrate process; its output is collected as it comes. */
   static final class Running {
     final Process process;

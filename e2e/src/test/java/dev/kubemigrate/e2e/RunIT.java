@@ -419,6 +419,77 @@ class RunIT {
   }
 
   @Test
+  @DisplayName("--on-interrupt delete stops the Job and records the run as interrupted")
+  void interruptCanDeleteTheJob(Kubemigrate km, TestNamespace ns, KubernetesClient client)
+      throws Exception {
+    Kubemigrate.Running run =
+        km.start(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "4",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--on-interrupt",
+            "delete",
+            "--command",
+            "--",
+            "sleep",
+            "30");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> run.stderrSoFar().contains("the migration runs"));
+    new ProcessBuilder("kill", "-TERM", Long.toString(run.process.pid())).start().waitFor();
+    Kubemigrate.Result r = run.await(Duration.ofSeconds(30));
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(130);
+    assertThat(r.stderr()).contains("stopped Job");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.batch().v1().jobs().inNamespace(ns.name()).list().getItems().isEmpty());
+    assertThat(onlyRecord(client, ns).getData()).containsEntry("reason", "Interrupted");
+  }
+
+  @Test
+  @DisplayName("Runs from a migration file, writes a GitHub step summary, prints one JSON result")
+  void runsFromFileWithStepSummary(Kubemigrate km, TestNamespace ns, KubernetesClient client)
+      throws Exception {
+    // Given a migration file in the Migration resource's shape
+    Path file = java.nio.file.Files.createTempFile("migration", ".yaml");
+    java.nio.file.Files.writeString(
+        file,
+        "apiVersion: kubemigrate.dev/v1alpha1\nkind: Migration\nmetadata:\n  name: shop\n"
+            + "  namespace: "
+            + ns.name()
+            + "\nspec:\n  app: shop\n  version: \"2.0\"\n  image: "
+            + BUSYBOX
+            + "\n  imagePullPolicy: Never\n  command: [sh, -c]\n"
+            + "  args: [\"echo migrating $GREETING\"]\n  env:\n  - {name: GREETING, value: from-file}\n"
+            + "  timeout: 2m\n");
+    Path summary = java.nio.file.Files.createTempFile("step-summary", ".md");
+    // When
+    Kubemigrate.Result r =
+        km.start(
+                Map.of("GITHUB_STEP_SUMMARY", summary.toString()),
+                List.of("run", "-f", file.toString(), "-o", "json"))
+            .await(Duration.ofMinutes(2));
+    // Then
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stderr()).contains("migrating from-file");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
+    assertThat(json.get("exitCode").asInt()).isZero();
+    assertThat(json.get("version").asText()).isEqualTo("2.0");
+    assertThat(json.get("namespace").asText()).isEqualTo(ns.name());
+    assertThat(java.nio.file.Files.readString(summary))
+        .contains("kubemigrate")
+        .contains("| shop | pre | 2.0 | Succeeded");
+  }
+
+  @Test
   @DisplayName("A 10 MB log reaches stdout without losing a line")
   void bigLogLosesNoLine(Kubemigrate km, TestNamespace ns) {
     // 1,300,000 lines of 8 bytes: 10.4 MB

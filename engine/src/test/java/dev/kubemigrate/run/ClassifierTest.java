@@ -57,6 +57,28 @@ class ClassifierTest {
   }
 
   @Test
+  @DisplayName("An evicted pod is named as the cause of the failure")
+  void evictedPodIsNamed() {
+    // Given
+    Pod evicted =
+        new PodBuilder(pod())
+            .editStatus()
+            .withPhase("Failed")
+            .withReason("Evicted")
+            .withMessage("The node was low on resource: memory.")
+            .endStatus()
+            .build();
+    // When
+    Verdict v =
+        Classifier.classify(
+            job("Failed", "BackoffLimitExceeded"), List.of(evicted), CREATED, GRACE);
+    // Then
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.FAILED);
+    assertThat(v.reason()).isEqualTo("Evicted");
+    assertThat(v.message()).contains("low on resource: memory");
+  }
+
+  @Test
   @DisplayName("A Job past its deadline has timed out")
   void deadlineExceededIsTimeout() {
     Verdict v = Classifier.classify(job("Failed", "DeadlineExceeded"), List.of(), CREATED, GRACE);

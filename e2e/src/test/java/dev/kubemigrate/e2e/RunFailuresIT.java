@@ -1,0 +1,128 @@
+package dev.kubemigrate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** `kubemigrate run` when things go wrong around the migration, on the real local cluster. */
+@ExtendWith(LocalCluster.class)
+class RunFailuresIT {
+
+  @Test
+  @DisplayName(
+      "A restart of kube-apiserver in the middle of a run still ends with the right result")
+  void survivesApiServerRestart(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    // Given a migration that runs for a while
+    Kubemigrate.Running run =
+        km.start(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--image",
+            Images.BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--command",
+            "--",
+            "sh",
+            "-c",
+            "echo before-restart; sleep 12; echo after-restart");
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> run.stderrSoFar().contains("the migration runs"));
+    // When the API server goes away and comes back while it runs
+    Scripts.ofProject().run("local-cluster", "restart", "kube-apiserver");
+    // Then the run ends with the migration's own result, each line of its log printed once
+    Kubemigrate.Result r = run.await(Duration.ofMinutes(2));
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout().lines().filter("before-restart"::equals)).hasSize(1);
+    assertThat(r.stdout().lines().filter("after-restart"::equals)).hasSize(1);
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("A migration killed for its memory limit exits 1 and says OOMKilled")
+  void oomKilledIsReported(Kubemigrate km, TestNamespace ns) {
+    Kubemigrate.Result r =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--image",
+            Images.BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--memory",
+            "16Mi",
+            "--command",
+            "--",
+            "sh",
+            "-c",
+            "echo allocating; x=$(head -c 300000000 /dev/zero | tr '\\000' a); echo survived");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.stderr()).contains("OOMKilled");
+    assertThat(r.stdout()).doesNotContain("survived");
+  }
+
+  @Test
+  @DisplayName("Without permission, run exits 5 naming the verb and resource, and creates nothing")
+  void forbiddenNamesVerbAndResource(Kubemigrate km, TestNamespace ns, KubernetesClient client)
+      throws Exception {
+    // Given a service account with no rights at all
+    client
+        .serviceAccounts()
+        .inNamespace(ns.name())
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName("nobody").endMetadata().build())
+        .create();
+    Secret token =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    client.secrets().inNamespace(ns.name()).list().getItems().stream()
+                        .filter(s -> s.getMetadata().getName().startsWith("nobody-token-"))
+                        .findFirst()
+                        .orElse(null),
+                s -> s != null);
+    String bearer =
+        new String(
+            Base64.getDecoder().decode(token.getData().get("token")), StandardCharsets.UTF_8);
+    Path config = Files.createTempFile("kubeconfig-nobody", ".yaml");
+    Files.writeString(
+        config,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: "
+            + client.getMasterUrl()
+            + "\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user: {token: "
+            + bearer
+            + "}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: "
+            + ns.name()
+            + "}\ncurrent-context: x\n");
+    // When
+    Kubemigrate.Result r =
+        km.withKubeconfig(config).run("run", "--app", "shop", "--image", Images.BUSYBOX);
+    // Then
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(5);
+    assertThat(r.stderr()).contains("forbidden").contains("configmaps").contains(ns.name());
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
+  }
+}
