@@ -1,5 +1,7 @@
 package dev.kubemigrate.cli;
 
+import dev.kubemigrate.kube.KubeClients;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -42,5 +44,23 @@ final class ClusterOptions {
   /** {@code --kubeconfig}, if given. */
   Optional<Path> kubeconfig() {
     return Optional.ofNullable(kubeconfig);
+  }
+
+  /** The client and the namespace these options (else {@code fallbackNamespace}) point at. */
+  Connected connect(String fallbackNamespace) {
+    KubernetesClient client =
+        KubeClients.create(kubeconfig().map(Path::toString).orElse(null), context().orElse(null));
+    return new Connected(
+        client, KubeClients.namespace(client, namespace().orElse(fallbackNamespace)));
+  }
+
+  /** A connected client; closing it in the background saves the exit a third of a second. */
+  record Connected(KubernetesClient client, String namespace) implements AutoCloseable {
+    @Override
+    public void close() {
+      Thread closer = new Thread(client::close, "client-close");
+      closer.setDaemon(true);
+      closer.start();
+    }
   }
 }

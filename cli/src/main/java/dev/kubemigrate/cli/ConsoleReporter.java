@@ -2,6 +2,7 @@ package dev.kubemigrate.cli;
 
 import dev.kubemigrate.outcome.ExitCode;
 import dev.kubemigrate.record.RunRecord;
+import dev.kubemigrate.record.RunState;
 import dev.kubemigrate.run.RunListener;
 import dev.kubemigrate.run.RunOutcome;
 import java.io.PrintStream;
@@ -57,7 +58,7 @@ final class ConsoleReporter implements RunListener {
   }
 
   /**
-   * The log pauses: flush, but at most every {@link #FLUSH_INTERVAL} — a big log arrives one line
+   * The log pauses: flush, but at most every {@link #FLUSH_INTERVAL}: a big log arrives one line
    * per chunk, and a flush per line would cost a system call per line. The timer in {@link
    * #startFlusher()} flushes what a pause left behind.
    */
@@ -118,7 +119,7 @@ final class ConsoleReporter implements RunListener {
         err.println("  | " + lines[i]);
       }
       err.println("---- end of log ----");
-    } else if (!ok && !sawLogs && outcome.how() != RunOutcome.How.INTERRUPTED) {
+    } else if (!ok && !sawLogs && r != null && r.state() == RunState.FAILED) {
       err.println("(the migration wrote no log)");
     }
     err.printf(

@@ -16,7 +16,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = KubemigrateCommand.VersionProvider.class,
     description = "Runs database migrations as Kubernetes Jobs, exactly once per release.",
-    subcommands = {RunCommand.class, RenderCommand.class})
+    subcommands = {
+      RunCommand.class,
+      RenderCommand.class,
+      AwaitCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
+      HistoryCommand.class
+    })
 final class KubemigrateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -3,7 +3,6 @@ package dev.kubemigrate.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kubemigrate.record.RunRecord;
 import dev.kubemigrate.run.RunOutcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,22 +22,8 @@ final class OutcomeJson {
     m.put("how", outcome.how().name().toLowerCase(java.util.Locale.ROOT));
     m.put("summary", outcome.summary());
     m.put("namespace", namespace);
-    RunRecord r = outcome.record();
-    if (r != null) {
-      m.put("app", r.app());
-      m.put("phase", r.phase().label());
-      m.put("version", r.version());
-      m.put("state", r.state().display());
-      m.put("image", r.image());
-      m.put("job", r.jobName());
-      m.put("attempt", r.attempt());
-      m.put("startedAt", r.startedAt() == null ? null : r.startedAt().toString());
-      m.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
-      m.put("reason", r.reason());
-      m.put("message", r.message());
-      m.put("containerExitCode", r.exitCode());
-      m.put("startedBy", r.startedBy());
-      m.put("logTail", r.logTail());
+    if (outcome.record() != null) {
+      m.putAll(RecordView.map(outcome.record()));
     }
     try {
       return JSON.writeValueAsString(m);

@@ -2,7 +2,6 @@ package dev.kubemigrate.cli;
 
 import dev.kubemigrate.ci.CiEnvironment;
 import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.kube.KubeClients;
 import dev.kubemigrate.outcome.KubemigrateException;
 import dev.kubemigrate.run.RunEngine;
 import dev.kubemigrate.run.RunOutcome;
@@ -71,12 +70,9 @@ final class RunCommand implements Callable<Integer> {
     MigrationSpec spec = migration.toSpec();
     boolean deleteOnInterrupt = parseOnInterrupt(onInterrupt);
     boolean json = parseOutput(output);
-    KubernetesClient client =
-        KubeClients.create(
-            cluster.kubeconfig().map(Path::toString).orElse(null), cluster.context().orElse(null));
-    try {
-      String namespace =
-          KubeClients.namespace(client, cluster.namespace().orElse(migration.namespaceFromFile()));
+    try (ClusterOptions.Connected connected = cluster.connect(migration.namespaceFromFile())) {
+      KubernetesClient client = connected.client();
+      String namespace = connected.namespace();
       Clock clock = Clock.systemUTC();
       // The migration's log can be large: buffer stdout, flushed whenever the log pauses.
       PrintStream stdout =
@@ -117,19 +113,7 @@ final class RunCommand implements Callable<Integer> {
       stdout.flush();
       StepSummary.write(System.getenv("GITHUB_STEP_SUMMARY"), outcome, namespace, reporter);
       return outcome.exitCode().code();
-    } finally {
-      closeInBackground(client);
     }
-  }
-
-  /**
-   * The result is out and the process is about to exit: closing the HTTP client's event loops takes
-   * a third of a second that nobody needs to wait for.
-   */
-  private static void closeInBackground(KubernetesClient client) {
-    Thread closer = new Thread(client::close, "client-close");
-    closer.setDaemon(true);
-    closer.start();
   }
 
   private static boolean parseOnInterrupt(String value) {

@@ -3,14 +3,10 @@ package dev.kubemigrate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -85,8 +81,7 @@ class RunFailuresIT {
 
   @Test
   @DisplayName("Without permission, run exits 5 naming the verb and resource, and creates nothing")
-  void forbiddenNamesVerbAndResource(Kubemigrate km, TestNamespace ns, KubernetesClient client)
-      throws Exception {
+  void forbiddenNamesVerbAndResource(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
     // Given a service account with no rights at all
     client
         .serviceAccounts()
@@ -94,29 +89,7 @@ class RunFailuresIT {
         .resource(
             new ServiceAccountBuilder().withNewMetadata().withName("nobody").endMetadata().build())
         .create();
-    Secret token =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    client.secrets().inNamespace(ns.name()).list().getItems().stream()
-                        .filter(s -> s.getMetadata().getName().startsWith("nobody-token-"))
-                        .findFirst()
-                        .orElse(null),
-                s -> s != null);
-    String bearer =
-        new String(
-            Base64.getDecoder().decode(token.getData().get("token")), StandardCharsets.UTF_8);
-    Path config = Files.createTempFile("kubeconfig-nobody", ".yaml");
-    Files.writeString(
-        config,
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: "
-            + client.getMasterUrl()
-            + "\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user: {token: "
-            + bearer
-            + "}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: "
-            + ns.name()
-            + "}\ncurrent-context: x\n");
+    Path config = ServiceAccounts.kubeconfig(client, ns.name(), "nobody");
     // When
     Kubemigrate.Result r =
         km.withKubeconfig(config).run("run", "--app", "shop", "--image", Images.BUSYBOX);

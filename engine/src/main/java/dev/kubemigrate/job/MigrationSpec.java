@@ -140,13 +140,8 @@ public record MigrationSpec(
         .podTemplate(podTemplate);
   }
 
-  /**
-   * Checks every field and returns this spec, so that a caller can write {@code
-   * builder.build().validate()}.
-   *
-   * @throws KubemigrateException a usage error whose message is one line naming the first problem
-   */
-  public MigrationSpec validate() {
+  /** Checks an app name as every command takes it (a DNS-1123 label); a usage error if wrong. */
+  public static String validateApp(String app) {
     if (app == null) {
       throw KubemigrateException.usage("no app given: set --app (or spec.app in a file)");
     }
@@ -156,6 +151,29 @@ public record MigrationSpec(
               + " ending with a letter or digit",
           app);
     }
+    return app;
+  }
+
+  /** Checks a version as every command takes it; a usage error if wrong. */
+  public static String validateVersion(String version) {
+    if (version == null
+        || version.length() > MAX_VERSION_LENGTH
+        || !VERSION.matcher(version).matches()) {
+      throw KubemigrateException.usage(
+          "invalid version '%s': use at most %d letters, digits and . _ + @ : -",
+          version, MAX_VERSION_LENGTH);
+    }
+    return version;
+  }
+
+  /**
+   * Checks every field and returns this spec, so that a caller can write {@code
+   * builder.build().validate()}.
+   *
+   * @throws KubemigrateException a usage error whose message is one line naming the first problem
+   */
+  public MigrationSpec validate() {
+    validateApp(app);
     if (image == null) {
       throw KubemigrateException.usage("no image given: set --image (or spec.image in a file)");
     }
@@ -164,11 +182,7 @@ public record MigrationSpec(
       throw KubemigrateException.usage(
           "image '%s' has neither tag nor digest to take the version from: set --version", image);
     }
-    if (version.length() > MAX_VERSION_LENGTH || !VERSION.matcher(version).matches()) {
-      throw KubemigrateException.usage(
-          "invalid version '%s': use at most %d letters, digits and . _ + @ : -",
-          version, MAX_VERSION_LENGTH);
-    }
+    validateVersion(version);
     validateEnv();
     validateEnvFrom();
     if (serviceAccountName != null && !KubernetesNames.isDnsSubdomain(serviceAccountName)) {

@@ -93,6 +93,31 @@ public final class RecordStore {
     }
   }
 
+  /**
+   * Keeps the history bounded: deletes the oldest finished records of the app beyond {@code keep}.
+   * Active runs are never pruned. Returns how many were deleted.
+   */
+  public int prune(String app, int keep) {
+    List<RunRecord> all = list(app);
+    int deleted = 0;
+    for (RunRecord r : all.subList(Math.min(keep, all.size()), all.size())) {
+      if (r.state().isActive()) {
+        continue;
+      }
+      try {
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(RecordCodec.name(r.app(), r.phase(), r.version()))
+            .delete();
+        deleted++;
+      } catch (KubernetesClientException e) {
+        throw ApiErrors.translate(e, "delete", "configmaps", namespace);
+      }
+    }
+    return deleted;
+  }
+
   private static StoredRecord stored(ConfigMap cm) {
     return new StoredRecord(RecordCodec.fromConfigMap(cm), cm.getMetadata().getResourceVersion());
   }

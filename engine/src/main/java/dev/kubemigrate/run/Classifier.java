@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * Decides, from a Job and its pods as last seen, whether the migration runs, succeeded, failed, or
- * cannot start — the last without waiting for Kubernetes, which never gives up on a pod that cannot
+ * cannot start: the last without waiting for Kubernetes, which never gives up on a pod that cannot
  * pull its image or find its secret. Pure: no I/O, the clock is an argument.
  */
 public final class Classifier {

@@ -57,6 +57,9 @@ public final class RunEngine {
 
   private static final Set<String> TIMEOUTS = Set.of("DeadlineExceeded", "ClientDeadlineExceeded");
 
+  /** Records kept per app; older finished ones are pruned when a new run is claimed. */
+  public static final int HISTORY_LIMIT = 50;
+
   /** Past the Job's own deadline, how long the engine still waits for Kubernetes to say so. */
   private static final Duration DEADLINE_SLACK = Duration.ofSeconds(60);
 
@@ -110,6 +113,10 @@ public final class RunEngine {
         }
         listener.progress(
             "claimed the run (record " + store.namespace() + "/" + recordName(spec) + ")");
+        int pruned = store.prune(spec.app(), HISTORY_LIMIT);
+        if (pruned > 0) {
+          listener.progress("pruned " + pruned + " old record(s) of " + spec.app());
+        }
         return drive(store, created.get(), request, How.RAN);
       }
       StoredRecord stored = current.get();
@@ -144,7 +151,7 @@ public final class RunEngine {
                     + r.finishedAt()
                     + ": "
                     + r.message()
-                    + " — run again with --retry to start attempt "
+                    + ": run again with --retry to start attempt "
                     + (r.attempt() + 1));
           }
           String job = RunNames.jobName(spec.app(), spec.phase(), spec.version(), r.attempt() + 1);
@@ -270,6 +277,14 @@ public final class RunEngine {
         List<Pod> podList = pods.getStore().list();
         podList.forEach(logs::follow);
         Verdict v = Classifier.classify(job, podList, clock.instant(), grace);
+        if (v.terminal()
+            && v.kind() == Verdict.Kind.FAILED
+            && v.exitCode() == null
+            && job != null) {
+          // The Job's verdict can arrive before its pod's last status: read the pods once more.
+          podList = client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
+          v = Classifier.classify(job, podList, clock.instant(), grace);
+        }
         if (job != null) {
           seenJob = true;
         } else if (seenJob) {
@@ -483,7 +498,7 @@ public final class RunEngine {
           case TIMED_OUT -> "timed out";
           default -> "failed";
         };
-    return what(spec) + " " + verdict + took + " — " + r.reason() + ": " + r.message();
+    return what(spec) + " " + verdict + took + ": " + r.reason() + ": " + r.message();
   }
 
   private static String what(MigrationSpec spec) {

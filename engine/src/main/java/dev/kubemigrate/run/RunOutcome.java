@@ -17,6 +17,8 @@ public record RunOutcome(ExitCode exitCode, How how, RunRecord record, String su
     ATTACHED,
     ALREADY_SUCCEEDED,
     ALREADY_FAILED,
+    /** `await`: waited for the record of another caller's run. */
+    AWAITED,
     INTERRUPTED
   }
 }

@@ -1,0 +1,74 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.await.AwaitEngine;
+import dev.kubemigrate.job.Durations;
+import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.run.RunOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kubemigrate await}: the app's init container. Blocks the pod until the migration of its
+ * version has succeeded; fails at once, with the reason and the log tail, if it failed.
+ */
+@Command(
+    name = "await",
+    sortOptions = false,
+    description = {
+      "Waits until the migration of this app version has succeeded (exit 0); exits at once,",
+      "saying why, if it failed. For an init container: the app's pods start only once migrated."
+    })
+final class AwaitCommand implements Callable<Integer> {
+
+  @Mixin private AppOptions appOptions;
+
+  @Option(names = "--version", required = true, paramLabel = "VER", description = "The version.")
+  private String version;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30m",
+      description = "Give up after this long (default: 30m); exit 4.")
+  private String timeout;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "json",
+      description = "Print one JSON result object on stdout.")
+  private String output;
+
+  @Mixin private ClusterOptions cluster;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  private boolean help;
+
+  @Override
+  public Integer call() {
+    String app = appOptions.app();
+    Phase phase = appOptions.phase();
+    String ver = MigrationSpec.validateVersion(version);
+    Duration limit = Durations.parse(timeout, "--timeout");
+    String format = RecordView.format(output);
+    try (ClusterOptions.Connected connected = cluster.connect(null)) {
+      Clock clock = Clock.systemUTC();
+      ConsoleReporter reporter = new ConsoleReporter(System.out, System.err, clock, true);
+      AwaitEngine engine = new AwaitEngine(connected.client(), clock, reporter);
+      Interrupts.onInterrupt(engine::interrupt);
+      RunOutcome outcome = engine.await(connected.namespace(), app, phase, ver, limit);
+      reporter.summary(outcome);
+      if (format != null) {
+        System.out.println(OutcomeJson.of(outcome, connected.namespace()));
+      }
+      return outcome.exitCode().code();
+    }
+  }
+}

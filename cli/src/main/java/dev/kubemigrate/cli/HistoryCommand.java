@@ -1,0 +1,57 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.record.RecordStore;
+import dev.kubemigrate.record.RunRecord;
+import dev.kubemigrate.run.RunEngine;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kubemigrate history}: every recorded migration of an app, newest first. */
+@Command(
+    name = "history",
+    sortOptions = false,
+    description = {
+      "Lists the app's recorded migrations, newest first (the last "
+          + RunEngine.HISTORY_LIMIT
+          + " are kept)."
+    })
+final class HistoryCommand implements Callable<Integer> {
+
+  @Option(names = "--app", required = true, paramLabel = "APP", description = "The app.")
+  private String app;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "json|yaml",
+      description = "Print the records as JSON or YAML.")
+  private String output;
+
+  @Mixin private ClusterOptions cluster;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  private boolean help;
+
+  @Override
+  public Integer call() {
+    String validApp = dev.kubemigrate.job.MigrationSpec.validateApp(app);
+    String format = RecordView.format(output);
+    try (ClusterOptions.Connected connected = cluster.connect(null)) {
+      List<RunRecord> records =
+          new RecordStore(connected.client(), connected.namespace()).list(validApp);
+      if (format != null) {
+        System.out.print(
+            RecordView.serialize(records.stream().map(RecordView::map).toList(), format));
+        System.out.println();
+      } else {
+        System.out.print(RecordView.table(records));
+      }
+      return 0;
+    }
+  }
+}

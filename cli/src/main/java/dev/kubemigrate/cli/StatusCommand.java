@@ -1,0 +1,85 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.outcome.ExitCode;
+import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.record.RecordStore;
+import dev.kubemigrate.record.RunRecord;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kubemigrate status}: where the migration of a version (or the app's latest) stands. */
+@Command(
+    name = "status",
+    sortOptions = false,
+    description = "Shows the record of a version's migration, or the app's latest one per phase.")
+final class StatusCommand implements Callable<Integer> {
+
+  @Mixin private AppOptions appOptions;
+
+  @Option(names = "--version", paramLabel = "VER", description = "The version (default: latest).")
+  private String version;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "json|yaml",
+      description = "Print the record as JSON or YAML.")
+  private String output;
+
+  @Mixin private ClusterOptions cluster;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  private boolean help;
+
+  @Override
+  public Integer call() {
+    String app = appOptions.app();
+    String ver = version == null ? null : MigrationSpec.validateVersion(version);
+    String format = RecordView.format(output);
+    try (ClusterOptions.Connected connected = cluster.connect(null)) {
+      RecordStore store = new RecordStore(connected.client(), connected.namespace());
+      RunRecord r =
+          ver != null
+              ? store.get(app, appOptions.phase(), ver).map(s -> s.record()).orElse(null)
+              : latest(store.list(app), appOptions);
+      if (r == null) {
+        throw new KubemigrateException(
+            ExitCode.FAILED,
+            "no migration of "
+                + app
+                + (ver == null ? "" : " " + ver)
+                + " ("
+                + appOptions.phase().label()
+                + ") recorded in namespace "
+                + connected.namespace());
+      }
+      if (format != null) {
+        System.out.print(RecordView.serialize(RecordView.map(r), format));
+        System.out.println();
+      } else {
+        RecordView.map(r)
+            .forEach(
+                (k, v) -> {
+                  if (v != null && !k.equals("logTail")) {
+                    System.out.printf("%-18s %s%n", k + ":", v);
+                  }
+                });
+        if (r.logTail() != null && !r.logTail().isBlank()) {
+          System.out.println("log tail:");
+          r.logTail().lines().forEach(l -> System.out.println("  | " + l));
+        }
+      }
+      return 0;
+    }
+  }
+
+  private static RunRecord latest(List<RunRecord> newestFirst, AppOptions options) {
+    return newestFirst.stream().filter(r -> r.phase() == options.phase()).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.kubemigrate.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+/** Service accounts and the shipped RBAC manifests (deploy/rbac), as a user would apply them. */
+final class ServiceAccounts {
+
+  private ServiceAccounts() {}
+
+  /** Applies deploy/rbac/NAME.yaml in the namespace (its placeholder namespace replaced). */
+  static List<HasMetadata> applyRbac(KubernetesClient client, String namespace, String name) {
+    Path file = Scripts.ofProject().root().resolve("deploy/rbac/" + name + ".yaml");
+    try {
+      String yaml = Files.readString(file).replace("namespace: my-app", "namespace: " + namespace);
+      return client.resourceList(yaml).createOrReplace();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A kubeconfig that authenticates as the service account, with its token and nothing else. */
+  static Path kubeconfig(KubernetesClient client, String namespace, String serviceAccount) {
+    Secret token =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    client.secrets().inNamespace(namespace).list().getItems().stream()
+                        .filter(
+                            s -> s.getMetadata().getName().startsWith(serviceAccount + "-token-"))
+                        .findFirst()
+                        .orElse(null),
+                s -> s != null);
+    String bearer =
+        new String(
+            Base64.getDecoder().decode(token.getData().get("token")), StandardCharsets.UTF_8);
+    try {
+      Path config = Files.createTempFile("kubeconfig-" + serviceAccount, ".yaml");
+      Files.writeString(
+          config,
+          "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: "
+              + client.getMasterUrl()
+              + "\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user: {token: "
+              + bearer
+              + "}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: "
+              + namespace
+              + "}\ncurrent-context: x\n");
+      return config;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
