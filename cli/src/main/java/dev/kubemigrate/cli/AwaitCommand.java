@@ -45,11 +45,7 @@ final class AwaitCommand implements Callable<Integer> {
 
   @Mixin private ClusterOptions cluster;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help message and exit.")
-  private boolean help;
+  @Mixin private HelpOption help;
 
   @Override
   public Integer call() {

@@ -58,11 +58,7 @@ final class RunCommand implements Callable<Integer> {
       description = "Print one JSON result object on stdout (the migration's log goes to stderr).")
   private String output;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help message and exit.")
-  private boolean help;
+  @Mixin private HelpOption help;
 
   @Override
   public Integer call() {

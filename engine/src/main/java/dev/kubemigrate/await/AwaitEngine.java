@@ -3,6 +3,7 @@ package dev.kubemigrate.await;
 import dev.kubemigrate.job.Durations;
 import dev.kubemigrate.job.Phase;
 import dev.kubemigrate.kube.ApiErrors;
+import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.outcome.ExitCode;
 import dev.kubemigrate.record.RecordCodec;
 import dev.kubemigrate.record.RunRecord;
@@ -14,13 +15,10 @@ import dev.kubemigrate.run.RunOutcome.How;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The engine behind `kubemigrate await`: blocks until the record of (app, phase, version) says the
@@ -33,7 +31,7 @@ public final class AwaitEngine {
   private final KubernetesClient client;
   private final Clock clock;
   private final RunListener listener;
-  private final Semaphore changed = new Semaphore(0);
+  private final ChangeSignal changed = new ChangeSignal();
   private volatile boolean interrupted;
 
   public AwaitEngine(KubernetesClient client, Clock clock, RunListener listener) {
@@ -44,7 +42,7 @@ public final class AwaitEngine {
 
   public void interrupt() {
     interrupted = true;
-    changed.release();
+    changed.wake();
   }
 
   public RunOutcome await(
@@ -52,26 +50,9 @@ public final class AwaitEngine {
     String name = RecordCodec.name(app, phase, version);
     String what = "migration of " + app + " " + version + " (" + phase.label() + ")";
     Instant deadline = clock.instant().plus(timeout);
-    ResourceEventHandler<ConfigMap> onChange =
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(ConfigMap obj) {
-            changed.release();
-          }
-
-          @Override
-          public void onUpdate(ConfigMap oldObj, ConfigMap newObj) {
-            changed.release();
-          }
-
-          @Override
-          public void onDelete(ConfigMap obj, boolean deletedFinalStateUnknown) {
-            changed.release();
-          }
-        };
     SharedIndexInformer<ConfigMap> records = null;
     try {
-      records = client.configMaps().inNamespace(namespace).withName(name).inform(onChange, 0);
+      records = client.configMaps().inNamespace(namespace).withName(name).inform(changed, 0);
       String shown = null;
       while (!interrupted) {
         RunRecord r =
@@ -114,11 +95,7 @@ public final class AwaitEngine {
                       ? ": it was never started"
                       : ": it is still " + r.state().display().toLowerCase(java.util.Locale.ROOT)));
         }
-        try {
-          changed.tryAcquire(1, TimeUnit.SECONDS);
-          changed.drainPermits();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        if (!changed.await(Duration.ofSeconds(1))) {
           break;
         }
       }

@@ -6,6 +6,7 @@ import dev.kubemigrate.job.MigrationSpec;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.ApiErrors;
+import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.outcome.ExitCode;
 import dev.kubemigrate.outcome.KubemigrateException;
 import dev.kubemigrate.record.LogTail;
@@ -19,7 +20,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -29,8 +29,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The engine behind `kubemigrate run` (and, later, the operator): claims the run through its
@@ -66,7 +64,7 @@ public final class RunEngine {
   private final KubernetesClient client;
   private final Clock clock;
   private final RunListener listener;
-  private final Semaphore changed = new Semaphore(0);
+  private final ChangeSignal changed = new ChangeSignal();
   private volatile boolean interrupted;
 
   public RunEngine(KubernetesClient client, Clock clock, RunListener listener) {
@@ -79,7 +77,7 @@ public final class RunEngine {
   /** Asks a running {@link #run} to stop waiting (Ctrl-C, SIGTERM); it returns INTERRUPTED. */
   public void interrupt() {
     interrupted = true;
-    changed.release();
+    changed.wake();
   }
 
   public RunOutcome run(RunRequest request) {
@@ -246,30 +244,13 @@ public final class RunEngine {
   /** Watches (never polls) the Job and its pods until a terminal verdict; null if interrupted. */
   private Watched watch(String ns, String jobName, Duration grace, Instant deadline) {
     LogTail tail = new LogTail();
-    ResourceEventHandler<Object> onChange =
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Object obj) {
-            changed.release();
-          }
-
-          @Override
-          public void onUpdate(Object oldObj, Object newObj) {
-            changed.release();
-          }
-
-          @Override
-          public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
-            changed.release();
-          }
-        };
     SharedIndexInformer<Job> jobs = null;
     SharedIndexInformer<Pod> pods = null;
     try (LogFollower logs = new LogFollower(client, ns, listener, tail)) {
       // Informers list, then watch, and re-list when a watch breaks or expires (410 Gone), so a
       // dropped connection or an API server restart loses no change.
-      jobs = client.batch().v1().jobs().inNamespace(ns).withName(jobName).inform(onChange, 0);
-      pods = client.pods().inNamespace(ns).withLabel("job-name", jobName).inform(onChange, 0);
+      jobs = client.batch().v1().jobs().inNamespace(ns).withName(jobName).inform(changed, 0);
+      pods = client.pods().inNamespace(ns).withLabel("job-name", jobName).inform(changed, 0);
       String shown = null;
       boolean seenJob = false;
       while (!interrupted) {
@@ -334,12 +315,8 @@ public final class RunEngine {
   }
 
   private void awaitChange() {
-    try {
-      // A change wakes us at once; the timeout only lets grace periods and deadlines expire.
-      changed.tryAcquire(1, TimeUnit.SECONDS);
-      changed.drainPermits();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    // A change wakes us at once; the timeout only lets grace periods and deadlines expire.
+    if (!changed.await(Duration.ofSeconds(1))) {
       interrupted = true;
     }
   }
