@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
       AwaitCommand.class,
       StatusCommand.class,
       LogsCommand.class,
-      HistoryCommand.class
+      HistoryCommand.class,
+      ExecCommand.class
     })
 final class KubemigrateCommand implements Callable<Integer> {
 

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalCluster.class)
 class AwaitIT {
 
-  private static final String KUBEMIGRATE_IMAGE = "kubemigrate.local/kubemigrate:latest";
-
   @Test
   @DisplayName(
       "New pods wait for their version's migration; a failed one holds them, old pods serve")
@@ -125,7 +123,7 @@ class AwaitIT {
         .withTerminationGracePeriodSeconds(1L)
         .addNewInitContainer()
         .withName("await-migration")
-        .withImage(KUBEMIGRATE_IMAGE)
+        .withImage(Images.KUBEMIGRATE)
         .withImagePullPolicy("Never")
         .withArgs("await", "--app", "shop", "--version", version, "--timeout", "10m")
         .withNewResources()

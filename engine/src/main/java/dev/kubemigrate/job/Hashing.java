@@ -6,12 +6,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 as lower-case hex, for names and the spec hash. */
-final class Hashing {
+public final class Hashing {
 
   private Hashing() {}
 
   /** The first {@code length} hex characters of the SHA-256 of the UTF-8 bytes of {@code text}. */
-  static String sha256Hex(String text, int length) {
+  public static String sha256Hex(String text, int length) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,96 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.ci.CiEnvironment;
+import dev.kubemigrate.exec.ExecEngine;
+import dev.kubemigrate.job.Durations;
+import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.run.RunOutcome;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kubemigrate exec -- CMD…}: for an init container (or a bare pod) that runs the migration
+ * itself. Runs CMD once per version across all replicas, under the app's lock, and records it.
+ */
+@Command(
+    name = "exec",
+    sortOptions = false,
+    description = {
+      "Runs CMD once per app version across all replicas: takes the app's lock, skips if the",
+      "version is already migrated, else runs CMD, streams its output and records the result."
+    })
+final class ExecCommand implements Callable<Integer> {
+
+  @Mixin private AppOptions appOptions;
+
+  @Option(names = "--version", required = true, paramLabel = "VER", description = "The version.")
+  private String version;
+
+  @Option(
+      names = "--lock",
+      paramLabel = "KEY",
+      description = "Lock key (default: the app); e.g. a database shared by several apps.")
+  private String lockKey;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30m",
+      description = "How long to wait for the lock (default: 30m); exit 4.")
+  private String timeout;
+
+  @Mixin private ClusterOptions cluster;
+
+  @Mixin private HelpOption help;
+
+  @Parameters(paramLabel = "CMD", description = "The migration command and its arguments.")
+  private List<String> command;
+
+  @Override
+  public Integer call() {
+    String app = appOptions.app();
+    String ver = MigrationSpec.validateVersion(version);
+    if (command == null || command.isEmpty()) {
+      throw KubemigrateException.usage("no command given: kubemigrate exec ... -- CMD [ARG...]");
+    }
+    String key = lockKey == null ? app : MigrationSpec.validateApp(lockKey);
+    var limit = Durations.parse(timeout, "--timeout");
+    try (ClusterOptions.Connected connected = cluster.connect(null)) {
+      Clock clock = Clock.systemUTC();
+      ConsoleReporter reporter =
+          new ConsoleReporter(System.out, System.err, clock, false).startFlusher();
+      String identity = identity();
+      RunOutcome outcome =
+          new ExecEngine(connected.client(), clock, reporter)
+              .exec(
+                  new ExecEngine.ExecRequest(
+                      connected.namespace(),
+                      app,
+                      appOptions.phase(),
+                      ver,
+                      command,
+                      identity,
+                      key,
+                      CiEnvironment.startedBy(
+                          System.getenv(), System.getProperty("user.name"), identity),
+                      limit));
+      reporter.summary(outcome);
+      return outcome.exitCode().code();
+    }
+  }
+
+  /** The pod's name (HOSTNAME in a pod), unique enough to tell replicas apart. */
+  private static String identity() {
+    String host = System.getenv("HOSTNAME");
+    return host != null && !host.isBlank()
+        ? host
+        : "local-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

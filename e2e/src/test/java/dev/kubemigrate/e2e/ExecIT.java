@@ -1,0 +1,213 @@
+package dev.kubemigrate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * `kubemigrate exec` in init containers: the pods run the migration themselves, once per version
+ * across replicas, under the app's lock, with the shipped RBAC (deploy/rbac/exec.yaml).
+ */
+@ExtendWith(LocalCluster.class)
+class ExecIT {
+
+  @Test
+  @DisplayName("Three replicas starting at once run a real Flyway migration exactly once")
+  void threeReplicasMigrateOnce(TestNamespace ns, KubernetesClient client, Postgres db)
+      throws Exception {
+    // Given the exec RBAC and the database's credentials
+    ServiceAccounts.applyRbac(client, ns.name(), "exec");
+    dbSecret(client, ns, db);
+    // When a 3-replica Deployment starts, each pod's init container running Flyway through exec
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns.name())
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("shop")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(3)
+                .withNewSelector()
+                .addToMatchLabels("app", "shop")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "shop")
+                .endMetadata()
+                .withNewSpec()
+                .withServiceAccountName("kubemigrate-exec")
+                .withTerminationGracePeriodSeconds(1L)
+                .addNewInitContainer()
+                .withName("migrate")
+                .withImage(Images.FLYWAY_KUBEMIGRATE)
+                .withImagePullPolicy("Never")
+                .withCommand("kubemigrate")
+                .withArgs(
+                    "exec", "--app", "shop", "--version", "1", "--", "/flyway/flyway", "migrate")
+                .addNewEnvFrom()
+                .withNewSecretRef()
+                .withName("db")
+                .endSecretRef()
+                .endEnvFrom()
+                .endInitContainer()
+                .addNewContainer()
+                .withName("app")
+                .withImage(Images.BUSYBOX)
+                .withImagePullPolicy("Never")
+                .withCommand("sleep", "3600")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+
+    // Then all three become ready
+    await().atMost(Duration.ofMinutes(2)).until(() -> ready(client, ns).size() == 3);
+    // And Flyway ran once: one init container applied the migrations, two found them done
+    List<String> logs =
+        ready(client, ns).stream()
+            .map(
+                p ->
+                    client
+                        .pods()
+                        .inNamespace(ns.name())
+                        .withName(p.getMetadata().getName())
+                        .inContainer("migrate")
+                        .getLog())
+            .toList();
+    assertThat(logs.stream().filter(l -> l.contains("Successfully applied 3 migrations")))
+        .hasSize(1);
+    assertThat(logs.stream().filter(l -> l.contains("already migrated"))).hasSize(2);
+    try (Connection c = db.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(3);
+    }
+    assertThat(record(client, ns).getData()).containsEntry("state", "Succeeded");
+  }
+
+  @Test
+  @DisplayName("A replica killed mid-migration: the next one takes over the lock and reports it")
+  void killedHolderIsReportedNotRerun(TestNamespace ns, KubernetesClient client) {
+    ServiceAccounts.applyRbac(client, ns.name(), "exec");
+    // Given a replica that holds the lock and runs a long migration
+    client.pods().inNamespace(ns.name()).resource(replica("replica-a")).create();
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> log(client, ns, "replica-a").contains("applying part 1"));
+    // When it is killed half way
+    client.pods().inNamespace(ns.name()).withName("replica-a").withGracePeriod(0).delete();
+    // And the next replica starts the same migration
+    client.pods().inNamespace(ns.name()).resource(replica("replica-b")).create();
+    // Then it waits out the dead holder's lease, takes the lock, and reports the interrupted run
+    Pod b =
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(
+                () -> client.pods().inNamespace(ns.name()).withName("replica-b").get(),
+                p -> p != null && "Failed".equals(p.getStatus().getPhase()));
+    String log = log(client, ns, "replica-b");
+    assertThat(log)
+        .contains("took over lock")
+        .contains("Interrupted")
+        .doesNotContain("applying part 1");
+    assertThat(b.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode())
+        .isEqualTo(1);
+    assertThat(record(client, ns).getData())
+        .containsEntry("state", "Failed")
+        .containsEntry("reason", "Interrupted");
+  }
+
+  private static Pod replica(String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName("kubemigrate-exec")
+        .withRestartPolicy("Never")
+        .withTerminationGracePeriodSeconds(0L)
+        .addNewContainer()
+        .withName("migrate")
+        .withImage(Images.FLYWAY_KUBEMIGRATE)
+        .withImagePullPolicy("Never")
+        .withCommand("kubemigrate")
+        .withArgs(
+            "exec",
+            "--app",
+            "shop",
+            "--version",
+            "7",
+            "--",
+            "sh",
+            "-c",
+            "echo applying part 1; sleep 60; echo applying part 2")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private static String log(KubernetesClient client, TestNamespace ns, String pod) {
+    try {
+      return client.pods().inNamespace(ns.name()).withName(pod).getLog();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static List<Pod> ready(KubernetesClient client, TestNamespace ns) {
+    return client.pods().inNamespace(ns.name()).withLabel("app", "shop").list().getItems().stream()
+        .filter(
+            p ->
+                p.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+        .toList();
+  }
+
+  private static ConfigMap record(KubernetesClient client, TestNamespace ns) {
+    List<ConfigMap> records =
+        client
+            .configMaps()
+            .inNamespace(ns.name())
+            .withLabel("kubemigrate.dev/record", "true")
+            .list()
+            .getItems();
+    assertThat(records).hasSize(1);
+    return records.get(0);
+  }
+
+  private static void dbSecret(KubernetesClient client, TestNamespace ns, Postgres db) {
+    client
+        .secrets()
+        .inNamespace(ns.name())
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .endMetadata()
+                .addToStringData("FLYWAY_URL", db.urlFromPods())
+                .addToStringData("FLYWAY_USER", db.user())
+                .addToStringData("FLYWAY_PASSWORD", db.password())
+                .build())
+        .create();
+  }
+}

@@ -1,0 +1,257 @@
+package dev.kubemigrate.lock;
+
+import dev.kubemigrate.kube.ApiErrors;
+import dev.kubemigrate.kube.ChangeSignal;
+import dev.kubemigrate.outcome.ExitCode;
+import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.run.RunListener;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The per-app lock: a {@code coordination.k8s.io/v1} Lease, held while a migration runs, renewed in
+ * the background, taken over once its holder stops renewing, released on close. It serialises the
+ * migrations of different versions of one app (or of one database, with {@code --lock KEY}).
+ */
+public final class AppLock implements AutoCloseable {
+
+  /** What acquiring found: whose expired lock was taken over, if any. */
+  public record Acquired(String tookOverFrom, Instant heldSince) {}
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String name;
+  private final String identity;
+  private final Clock clock;
+  private final RunListener listener;
+  private final Duration leaseDuration;
+  private final ChangeSignal changed = new ChangeSignal();
+  private ScheduledExecutorService renewer;
+  private volatile boolean lost;
+
+  public AppLock(
+      KubernetesClient client,
+      String namespace,
+      String key,
+      String identity,
+      Clock clock,
+      RunListener listener,
+      Duration leaseDuration) {
+    this.client = client;
+    this.namespace = namespace;
+    this.name = LockRules.leaseName(key);
+    this.identity = identity;
+    this.clock = clock;
+    this.listener = listener;
+    this.leaseDuration = leaseDuration;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** True once another holder has taken the lock from us (we failed to renew in time). */
+  public boolean lost() {
+    return lost;
+  }
+
+  /** Blocks until this holder has the lock, or {@code timeout} passed (exit 4). */
+  public Acquired acquire(Duration timeout) {
+    Instant deadline = clock.instant().plus(timeout);
+    String shownHolder = null;
+    SharedIndexInformer<Lease> informer = null;
+    try {
+      informer = leases().withName(name).inform(changed, 0);
+      while (true) {
+        Lease lease = leases().withName(name).get();
+        Instant now = clock.instant();
+        if (lease == null) {
+          if (create(now).isPresent()) {
+            return started(new Acquired(null, now));
+          }
+          continue;
+        }
+        LockRules.Standing standing = LockRules.standing(lease.getSpec(), identity, now);
+        switch (standing) {
+          case MINE -> {
+            return started(new Acquired(null, now));
+          }
+          case FREE, EXPIRED -> {
+            String previous = lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+            if (take(lease, now)) {
+              if (standing == LockRules.Standing.EXPIRED) {
+                listener.progress(
+                    "took over lock " + name + " from " + previous + ", which stopped renewing it");
+                return started(new Acquired(previous, now));
+              }
+              return started(new Acquired(null, now));
+            }
+          }
+          case HELD -> {
+            String holder = lease.getSpec().getHolderIdentity();
+            if (!holder.equals(shownHolder)) {
+              shownHolder = holder;
+              ZonedDateTime since = lease.getSpec().getAcquireTime();
+              listener.progress(
+                  "waiting for lock "
+                      + name
+                      + ", held by "
+                      + holder
+                      + (since == null ? "" : " since " + since.toInstant()));
+            }
+            if (now.isAfter(deadline)) {
+              throw new KubemigrateException(
+                  ExitCode.TIMED_OUT,
+                  "lock "
+                      + name
+                      + " still held by "
+                      + holder
+                      + " after "
+                      + timeout.toSeconds()
+                      + "s");
+            }
+            Duration untilExpiry = Duration.between(now, LockRules.expiresAt(lease.getSpec()));
+            changed.await(
+                untilExpiry.isNegative() || untilExpiry.compareTo(Duration.ofSeconds(1)) > 0
+                    ? Duration.ofSeconds(1)
+                    : untilExpiry.plusMillis(50));
+          }
+        }
+      }
+    } catch (KubernetesClientException e) {
+      throw ApiErrors.translate(e, "create/update", "leases", namespace);
+    } finally {
+      if (informer != null) {
+        informer.close();
+      }
+    }
+  }
+
+  /** Releases the lock, if still ours. */
+  @Override
+  public void close() {
+    if (renewer != null) {
+      renewer.shutdownNow();
+    }
+    try {
+      Lease lease = leases().withName(name).get();
+      if (lease != null
+          && lease.getSpec() != null
+          && identity.equals(lease.getSpec().getHolderIdentity())) {
+        lease.getSpec().setHolderIdentity(null);
+        lease.getSpec().setRenewTime(null);
+        leases().resource(lease).update();
+      }
+    } catch (KubernetesClientException e) {
+      // Not released: it expires after its lease duration.
+      listener.progress("could not release lock " + name + ": " + ApiErrors.describe(e));
+    }
+  }
+
+  private Acquired started(Acquired acquired) {
+    renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lock-renewer");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(1, leaseDuration.toMillis() / 3);
+    renewer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+    return acquired;
+  }
+
+  private void renew() {
+    try {
+      Lease lease = leases().withName(name).get();
+      if (lease == null
+          || lease.getSpec() == null
+          || !identity.equals(lease.getSpec().getHolderIdentity())) {
+        lost = true;
+        return;
+      }
+      lease.getSpec().setRenewTime(time(clock.instant()));
+      leases().resource(lease).update();
+    } catch (KubernetesClientException e) {
+      // A missed renewal is retried at the next tick; the lease outlives two of them.
+    }
+  }
+
+  private Optional<Lease> create(Instant now) {
+    Lease lease =
+        new LeaseBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .addToLabels("app.kubernetes.io/managed-by", "kubemigrate")
+            .endMetadata()
+            .withNewSpec()
+            .withHolderIdentity(identity)
+            .withLeaseDurationSeconds((int) leaseDuration.toSeconds())
+            .withAcquireTime(time(now))
+            .withRenewTime(time(now))
+            .withLeaseTransitions(0)
+            .endSpec()
+            .build();
+    try {
+      return Optional.of(leases().resource(lease).create());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private boolean take(Lease lease, Instant now) {
+    int transitions =
+        lease.getSpec() == null || lease.getSpec().getLeaseTransitions() == null
+            ? 0
+            : lease.getSpec().getLeaseTransitions();
+    Lease taken =
+        new LeaseBuilder(lease)
+            .editOrNewSpec()
+            .withHolderIdentity(identity)
+            .withLeaseDurationSeconds((int) leaseDuration.toSeconds())
+            .withAcquireTime(time(now))
+            .withRenewTime(time(now))
+            .withLeaseTransitions(transitions + 1)
+            .endSpec()
+            .build();
+    try {
+      // The resourceVersion read makes this a compare-and-set: one taker wins.
+      leases().resource(taken).update();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+          Lease,
+          io.fabric8.kubernetes.api.model.coordination.v1.LeaseList,
+          io.fabric8.kubernetes.client.dsl.Resource<Lease>>
+      leases() {
+    return client.leases().inNamespace(namespace);
+  }
+
+  private static ZonedDateTime time(Instant instant) {
+    return instant.atZone(ZoneOffset.UTC);
+  }
+}
