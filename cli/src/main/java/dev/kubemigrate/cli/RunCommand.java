@@ -45,6 +45,14 @@ final class RunCommand implements Callable<Integer> {
   private boolean retry;
 
   @Option(
+      names = "--lock",
+      paramLabel = "KEY",
+      description =
+          "Lock key (default: the app): migrations with the same key never run at once, e.g. a"
+              + " database shared by several apps.")
+  private String lockKey;
+
+  @Option(
       names = "--on-interrupt",
       paramLabel = "leave|delete",
       defaultValue = "leave",
@@ -101,7 +109,8 @@ final class RunCommand implements Callable<Integer> {
                   retry,
                   CiEnvironment.startedBy(
                       System.getenv(), System.getProperty("user.name"), hostname()),
-                  deleteOnInterrupt));
+                  deleteOnInterrupt,
+                  lockKey == null ? null : MigrationSpec.validateApp(lockKey)));
       reporter.summary(outcome);
       if (json) {
         stdout.println(OutcomeJson.of(outcome, namespace));

@@ -387,6 +387,60 @@ class RunIT {
   }
 
   @Test
+  @DisplayName("Two versions of one app never migrate at once: the second waits, saying for whom")
+  void twoVersionsAreSerialised(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    // Given version 1 migrating
+    Kubemigrate.Running v1 =
+        km.start(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--command",
+            "--",
+            "sh",
+            "-c",
+            "sleep 5; echo v1 done");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> v1.stderrSoFar().contains("created Job"));
+    // When version 2 starts meanwhile
+    Kubemigrate.Result v2 =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "2",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--command",
+            "--",
+            "echo",
+            "v2 done");
+    Kubemigrate.Result first = v1.await(Duration.ofMinutes(1));
+    // Then it waited for version 1's lock and ran after it
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(v2.exitCode()).as(v2.toString()).isZero();
+    assertThat(v2.stderr()).contains("waiting for lock kubemigrate-lock-shop, held by run/");
+    Job job1 = client.batch().v1().jobs().inNamespace(ns.name()).withName("shop-pre-1").get();
+    Job job2 = client.batch().v1().jobs().inNamespace(ns.name()).withName("shop-pre-2").get();
+    assertThat(java.time.Instant.parse(job2.getMetadata().getCreationTimestamp()))
+        .isAfterOrEqualTo(java.time.Instant.parse(job1.getStatus().getCompletionTime()));
+  }
+
+  @Test
   @DisplayName("Ctrl-C leaves the Job running by default, says so, and exits 130")
   void interruptLeavesJobRunning(Kubemigrate km, TestNamespace ns, KubernetesClient client)
       throws Exception {

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The per-app lock: a {@code coordination.k8s.io/v1} Lease, held while a migration runs, renewed in
@@ -70,6 +71,15 @@ public final class AppLock implements AutoCloseable {
 
   /** Blocks until this holder has the lock, or {@code timeout} passed (exit 4). */
   public Acquired acquire(Duration timeout) {
+    return acquire(timeout, () -> false).orElseThrow();
+  }
+
+  /**
+   * Blocks until this holder has the lock, or {@code timeout} passed (exit 4), or {@code
+   * stopWaiting} says the lock is no longer needed (then empty; checked on every change and at
+   * least each second).
+   */
+  public Optional<Acquired> acquire(Duration timeout, BooleanSupplier stopWaiting) {
     Instant deadline = clock.instant().plus(timeout);
     String shownHolder = null;
     SharedIndexInformer<Lease> informer = null;
@@ -80,14 +90,14 @@ public final class AppLock implements AutoCloseable {
         Instant now = clock.instant();
         if (lease == null) {
           if (create(now).isPresent()) {
-            return started(new Acquired(null, now));
+            return Optional.of(started(new Acquired(null, now)));
           }
           continue;
         }
         LockRules.Standing standing = LockRules.standing(lease.getSpec(), identity, now);
         switch (standing) {
           case MINE -> {
-            return started(new Acquired(null, now));
+            return Optional.of(started(new Acquired(null, now)));
           }
           case FREE, EXPIRED -> {
             String previous = lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
@@ -95,9 +105,9 @@ public final class AppLock implements AutoCloseable {
               if (standing == LockRules.Standing.EXPIRED) {
                 listener.progress(
                     "took over lock " + name + " from " + previous + ", which stopped renewing it");
-                return started(new Acquired(previous, now));
+                return Optional.of(started(new Acquired(previous, now)));
               }
-              return started(new Acquired(null, now));
+              return Optional.of(started(new Acquired(null, now)));
             }
           }
           case HELD -> {
@@ -111,6 +121,9 @@ public final class AppLock implements AutoCloseable {
                       + ", held by "
                       + holder
                       + (since == null ? "" : " since " + since.toInstant()));
+            }
+            if (stopWaiting.getAsBoolean()) {
+              return Optional.empty();
             }
             if (now.isAfter(deadline)) {
               throw new KubemigrateException(

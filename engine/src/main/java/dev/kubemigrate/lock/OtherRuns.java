@@ -39,7 +39,10 @@ public final class OtherRuns {
       if (mine || !other.state().isActive()) {
         continue;
       }
-      if (other.jobName() != null && other.jobName().startsWith(POD_PREFIX)) {
+      boolean inPod = other.jobName() != null && other.jobName().startsWith(POD_PREFIX);
+      if (inPod || other.jobUid() == null) {
+        // We hold the lock its runner would hold: that runner is gone. In a pod, the migration
+        // may have half run; a run without a Job never started.
         markInterrupted(store, other, clock);
         listener.progress(
             "the run of version "

@@ -7,6 +7,8 @@ import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.ChangeSignal;
+import dev.kubemigrate.lock.AppLock;
+import dev.kubemigrate.lock.OtherRuns;
 import dev.kubemigrate.outcome.ExitCode;
 import dev.kubemigrate.outcome.KubemigrateException;
 import dev.kubemigrate.record.LogTail;
@@ -29,6 +31,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The engine behind `kubemigrate run` (and, later, the operator): claims the run through its
@@ -54,6 +59,9 @@ public final class RunEngine {
           "Unschedulable");
 
   private static final Set<String> TIMEOUTS = Set.of("DeadlineExceeded", "ClientDeadlineExceeded");
+
+  /** A run's lock lease: renewed every 10 s, taken over 30 s after its holder stopped renewing. */
+  static final Duration RUN_LEASE = Duration.ofSeconds(30);
 
   /** Records kept per app; older finished ones are pruned when a new run is claimed. */
   public static final int HISTORY_LIMIT = 50;
@@ -85,37 +93,46 @@ public final class RunEngine {
     String hash = SpecHash.of(spec);
     RecordStore store = new RecordStore(client, request.namespace());
     while (true) {
-      Optional<StoredRecord> current = store.get(spec.app(), spec.phase(), spec.version());
+      if (interrupted) {
+        return new RunOutcome(
+            ExitCode.INTERRUPTED,
+            How.INTERRUPTED,
+            null,
+            "interrupted before the migration started");
+      }
+      Optional<StoredRecord> current = record(store, spec);
       if (current.isEmpty()) {
-        RunRecord claim =
-            new RunRecord(
-                spec.app(),
-                spec.phase(),
-                spec.version(),
-                RunState.PENDING,
-                spec.image(),
-                hash,
-                RunNames.jobName(spec.app(), spec.phase(), spec.version(), 1),
-                null,
-                1,
-                clock.instant(),
-                null,
-                null,
-                null,
-                null,
-                request.startedBy(),
-                null);
-        Optional<StoredRecord> created = store.create(claim);
-        if (created.isEmpty()) {
-          continue; // another caller claimed first: attach to its run
+        // Lock, then claim: the lock serialises the migrations of the app's versions. Waiting
+        // stops when another caller claims this version first: then attach to its run.
+        Optional<RunOutcome> ran =
+            underLock(
+                request,
+                () -> record(store, spec).isPresent(),
+                () -> {
+                  if (record(store, spec).isPresent()) {
+                    return Optional.empty();
+                  }
+                  settleOtherRuns(store, spec);
+                  Optional<StoredRecord> created = store.create(claim(spec, hash, request));
+                  if (created.isEmpty()) {
+                    return Optional.empty();
+                  }
+                  listener.progress(
+                      "claimed the run (record "
+                          + store.namespace()
+                          + "/"
+                          + recordName(spec)
+                          + ")");
+                  int pruned = store.prune(spec.app(), HISTORY_LIMIT);
+                  if (pruned > 0) {
+                    listener.progress("pruned " + pruned + " old record(s) of " + spec.app());
+                  }
+                  return Optional.of(drive(store, created.get(), request, How.RAN));
+                });
+        if (ran.isPresent()) {
+          return ran.get();
         }
-        listener.progress(
-            "claimed the run (record " + store.namespace() + "/" + recordName(spec) + ")");
-        int pruned = store.prune(spec.app(), HISTORY_LIMIT);
-        if (pruned > 0) {
-          listener.progress("pruned " + pruned + " old record(s) of " + spec.app());
-        }
-        return drive(store, created.get(), request, How.RAN);
+        continue;
       }
       StoredRecord stored = current.get();
       RunRecord r = stored.record();
@@ -152,35 +169,132 @@ public final class RunEngine {
                     + ": run again with --retry to start attempt "
                     + (r.attempt() + 1));
           }
-          String job = RunNames.jobName(spec.app(), spec.phase(), spec.version(), r.attempt() + 1);
-          Optional<StoredRecord> retried =
-              store.update(stored, r.retried(job, clock.instant(), request.startedBy()));
-          if (retried.isEmpty()) {
-            continue; // another caller retried first: attach to that attempt
+          Optional<RunOutcome> ran =
+              underLock(
+                  request,
+                  () -> !sameAttempt(record(store, spec), r, RunState.FAILED),
+                  () -> {
+                    Optional<StoredRecord> again = record(store, spec);
+                    if (!sameAttempt(again, r, RunState.FAILED)) {
+                      return Optional.empty(); // another caller retried first: attach to it
+                    }
+                    settleOtherRuns(store, spec);
+                    String job =
+                        RunNames.jobName(spec.app(), spec.phase(), spec.version(), r.attempt() + 1);
+                    Optional<StoredRecord> retried =
+                        store.update(
+                            again.get(), r.retried(job, clock.instant(), request.startedBy()));
+                    if (retried.isEmpty()) {
+                      return Optional.empty();
+                    }
+                    listener.progress(
+                        "starting attempt "
+                            + (r.attempt() + 1)
+                            + " (attempt "
+                            + r.attempt()
+                            + " failed: "
+                            + r.reason()
+                            + ")");
+                    return Optional.of(drive(store, retried.get(), request, How.RAN));
+                  });
+          if (ran.isPresent()) {
+            return ran.get();
           }
-          listener.progress(
-              "starting attempt "
-                  + (r.attempt() + 1)
-                  + " (attempt "
-                  + r.attempt()
-                  + " failed: "
-                  + r.reason()
-                  + ")");
-          return drive(store, retried.get(), request, How.RAN);
         }
         default -> {
-          listener.progress(
-              "attaching to the run started at "
-                  + r.startedAt()
-                  + " by "
-                  + r.startedBy()
-                  + " (Job "
-                  + r.jobName()
-                  + ")");
-          return drive(store, stored, request, How.ATTACHED);
+          if (r.jobUid() != null) {
+            listener.progress(
+                "attaching to the run started at "
+                    + r.startedAt()
+                    + " by "
+                    + r.startedBy()
+                    + " (Job "
+                    + r.jobName()
+                    + ")");
+            return drive(store, stored, request, How.ATTACHED);
+          }
+          // Claimed, no Job yet: its claimer holds the lock and is about to create the Job (then
+          // attach to it), or died before it did (then the lock comes free: create it).
+          Optional<RunOutcome> ran =
+              underLock(
+                  request,
+                  () -> !sameAttemptWithoutJob(record(store, spec), r),
+                  () -> {
+                    Optional<StoredRecord> again = record(store, spec);
+                    if (!sameAttemptWithoutJob(again, r)) {
+                      return Optional.empty();
+                    }
+                    listener.progress(
+                        "the run claimed by "
+                            + r.startedBy()
+                            + " has no Job and its claimer let go of the lock: starting it");
+                    return Optional.of(drive(store, again.get(), request, How.ATTACHED));
+                  });
+          if (ran.isPresent()) {
+            return ran.get();
+          }
         }
       }
     }
+  }
+
+  /** Runs {@code body} holding the lock; empty if waiting stopped or the body found it moot. */
+  private Optional<RunOutcome> underLock(
+      RunRequest request, BooleanSupplier stopWaiting, Supplier<Optional<RunOutcome>> body) {
+    MigrationSpec spec = request.spec();
+    String identity =
+        "run/" + request.startedBy() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    try (AppLock lock =
+        new AppLock(
+            client, request.namespace(), request.lockKey(), identity, clock, listener, RUN_LEASE)) {
+      Optional<AppLock.Acquired> acquired =
+          lock.acquire(
+              spec.timeout().plus(spec.startupGrace()),
+              () -> interrupted || stopWaiting.getAsBoolean());
+      return acquired.isEmpty() ? Optional.empty() : body.get();
+    }
+  }
+
+  private void settleOtherRuns(RecordStore store, MigrationSpec spec) {
+    OtherRuns.settle(
+        store, client, spec.app(), spec.phase(), spec.version(), clock, listener, spec.timeout());
+  }
+
+  private static Optional<StoredRecord> record(RecordStore store, MigrationSpec spec) {
+    return store.get(spec.app(), spec.phase(), spec.version());
+  }
+
+  private static boolean sameAttempt(Optional<StoredRecord> now, RunRecord seen, RunState state) {
+    return now.isPresent()
+        && now.get().record().attempt() == seen.attempt()
+        && now.get().record().state() == state;
+  }
+
+  private static boolean sameAttemptWithoutJob(Optional<StoredRecord> now, RunRecord seen) {
+    return now.isPresent()
+        && now.get().record().attempt() == seen.attempt()
+        && now.get().record().state().isActive()
+        && now.get().record().jobUid() == null;
+  }
+
+  private RunRecord claim(MigrationSpec spec, String hash, RunRequest request) {
+    return new RunRecord(
+        spec.app(),
+        spec.phase(),
+        spec.version(),
+        RunState.PENDING,
+        spec.image(),
+        hash,
+        RunNames.jobName(spec.app(), spec.phase(), spec.version(), 1),
+        null,
+        1,
+        clock.instant(),
+        null,
+        null,
+        null,
+        null,
+        request.startedBy(),
+        null);
   }
 
   private RunOutcome drive(RecordStore store, StoredRecord stored, RunRequest request, How how) {
