@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       LogsCommand.class,
       HistoryCommand.class,
-      ExecCommand.class
+      ExecCommand.class,
+      DoctorCommand.class
     })
 final class KubemigrateCommand implements Callable<Integer> {
 

@@ -98,4 +98,23 @@ class RunFailuresIT {
     assertThat(r.stderr()).contains("forbidden").contains("configmaps").contains(ns.name());
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
   }
+
+  @Test
+  @DisplayName("doctor names the permissions a mode lacks, and passes the modes that have them")
+  void doctorNamesMissingPermissions(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    // Given an identity with the shipped await RBAC only
+    ServiceAccounts.applyRbac(client, ns.name(), "await");
+    Kubemigrate asAwait =
+        km.withKubeconfig(ServiceAccounts.kubeconfig(client, ns.name(), "kubemigrate-await"));
+    // When
+    Kubemigrate.Result r = asAwait.run("doctor");
+    // Then
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(5);
+    assertThat(r.stdout())
+        .containsPattern("await\\s+ok")
+        .contains("run    MISSING: create configmaps")
+        .contains("create jobs.batch")
+        .contains("deploy/rbac/exec.yaml");
+    assertThat(asAwait.run("doctor", "--mode", "await").exitCode()).isZero();
+  }
 }

@@ -1,0 +1,56 @@
+package dev.kubemigrate.doctor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What each mode needs in its namespace: the one list that `doctor` checks and that the shipped
+ * RBAC manifests (deploy/rbac) grant — a unit test holds them together.
+ */
+public final class Permissions {
+
+  /** One verb on one resource ({@code group} empty for the core group). */
+  public record Permission(String group, String resource, String verb) {
+    @Override
+    public String toString() {
+      return verb + " " + (group.isEmpty() ? resource : resource + "." + group);
+    }
+  }
+
+  public enum Mode {
+    RUN,
+    AWAIT,
+    EXEC;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private Permissions() {}
+
+  public static List<Permission> of(Mode mode) {
+    List<Permission> p = new ArrayList<>();
+    switch (mode) {
+      case RUN -> {
+        add(p, "", "configmaps", "get", "list", "watch", "create", "update", "delete");
+        add(p, "batch", "jobs", "get", "list", "watch", "create", "delete");
+        add(p, "", "pods", "get", "list", "watch");
+        add(p, "", "pods/log", "get");
+        add(p, "coordination.k8s.io", "leases", "get", "list", "watch", "create", "update");
+      }
+      case AWAIT -> add(p, "", "configmaps", "get", "list", "watch");
+      case EXEC -> {
+        add(p, "", "configmaps", "get", "list", "watch", "create", "update");
+        add(p, "coordination.k8s.io", "leases", "get", "list", "watch", "create", "update");
+      }
+    }
+    return List.copyOf(p);
+  }
+
+  private static void add(List<Permission> list, String group, String resource, String... verbs) {
+    for (String verb : verbs) {
+      list.add(new Permission(group, resource, verb));
+    }
+  }
+}
