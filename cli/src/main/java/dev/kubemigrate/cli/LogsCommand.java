@@ -5,6 +5,8 @@ import dev.kubemigrate.outcome.ExitCode;
 import dev.kubemigrate.outcome.KubemigrateException;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.RunRecord;
+import dev.kubemigrate.run.RunEngine;
+import dev.kubemigrate.run.RunOutcome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,13 +18,21 @@ import picocli.CommandLine.Option;
 @Command(
     name = "logs",
     sortOptions = false,
-    description = "Prints the last lines of a migration's log, as its record keeps them.")
+    description = {
+      "Prints the last lines of a migration's log, as its record keeps them;",
+      "with -f, follows a running migration's log live until it ends."
+    })
 final class LogsCommand implements Callable<Integer> {
 
   @Mixin private AppOptions appOptions;
 
   @Option(names = "--version", required = true, paramLabel = "VER", description = "The version.")
   private String version;
+
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Follow a running migration: stream its log live until it ends.")
+  private boolean follow;
 
   @Mixin private ClusterOptions cluster;
 
@@ -33,6 +43,19 @@ final class LogsCommand implements Callable<Integer> {
     String app = appOptions.app();
     String ver = MigrationSpec.validateVersion(version);
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
+      if (follow) {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        ConsoleReporter reporter =
+            new ConsoleReporter(System.out, System.err, clock, false).startFlusher();
+        RunEngine engine = new RunEngine(connected.client(), clock, reporter);
+        Interrupts.onInterrupt(engine::interrupt);
+        RunOutcome outcome = engine.follow(connected.namespace(), app, appOptions.phase(), ver);
+        if (outcome.how() == RunOutcome.How.AWAITED && outcome.record().logTail() != null) {
+          System.out.println(outcome.record().logTail()); // it had ended: its stored tail
+        }
+        reporter.summary(outcome);
+        return outcome.exitCode().code();
+      }
       RunRecord r =
           new RecordStore(connected.client(), connected.namespace())
               .get(app, appOptions.phase(), ver)

@@ -441,6 +441,40 @@ class RunIT {
   }
 
   @Test
+  @DisplayName("logs -f follows a running migration live; logs prints the stored tail afterwards")
+  void logsFollowsALiveRun(Kubemigrate km, TestNamespace ns) {
+    Kubemigrate.Running run =
+        km.start(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "6",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--command",
+            "--",
+            "sh",
+            "-c",
+            "for i in 1 2 3 4; do echo step $i; sleep 1; done");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> run.stderrSoFar().contains("the migration runs"));
+    Kubemigrate.Result followed =
+        km.run("logs", "-f", "-n", ns.name(), "--app", "shop", "--version", "6");
+    assertThat(followed.exitCode()).as(followed.toString()).isZero();
+    assertThat(followed.stdout()).contains("step 4");
+    assertThat(run.await(Duration.ofMinutes(1)).exitCode()).isZero();
+    Kubemigrate.Result stored = km.run("logs", "-n", ns.name(), "--app", "shop", "--version", "6");
+    assertThat(stored.stdout().lines().toList())
+        .containsExactly("step 1", "step 2", "step 3", "step 4");
+  }
+
+  @Test
   @DisplayName("Ctrl-C leaves the Job running by default, says so, and exits 130")
   void interruptLeavesJobRunning(Kubemigrate km, TestNamespace ns, KubernetesClient client)
       throws Exception {

@@ -3,6 +3,7 @@ package dev.kubemigrate.run;
 import dev.kubemigrate.job.Durations;
 import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.job.Phase;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.ApiErrors;
@@ -62,6 +63,9 @@ public final class RunEngine {
 
   /** A run's lock lease: renewed every 10 s, taken over 30 s after its holder stopped renewing. */
   static final Duration RUN_LEASE = Duration.ofSeconds(30);
+
+  /** How long `logs -f` follows a run at most, from its start. */
+  private static final Duration FOLLOW_LIMIT = Duration.ofHours(24);
 
   /** Records kept per app; older finished ones are pruned when a new run is claimed. */
   public static final int HISTORY_LIMIT = 50;
@@ -236,6 +240,61 @@ public final class RunEngine {
         }
       }
     }
+  }
+
+  /**
+   * `logs -f`: follows the run of (app, phase, version) that another caller started: streams its
+   * log live and waits for its result, which it records if that caller is gone. Starts nothing.
+   */
+  public RunOutcome follow(String namespace, String app, Phase phase, String version) {
+    RecordStore store = new RecordStore(client, namespace);
+    RunRecord r =
+        store
+            .get(app, phase, version)
+            .map(StoredRecord::record)
+            .orElseThrow(
+                () ->
+                    new KubemigrateException(
+                        ExitCode.FAILED,
+                        "no migration of "
+                            + app
+                            + " "
+                            + version
+                            + " ("
+                            + phase.label()
+                            + ") recorded in namespace "
+                            + namespace));
+    if (!r.state().isActive()) {
+      return new RunOutcome(exitCodeOf(r), How.AWAITED, r, summary(r));
+    }
+    if (r.jobName() != null && r.jobName().startsWith(OtherRuns.POD_PREFIX)) {
+      throw new KubemigrateException(
+          ExitCode.USAGE,
+          "this run is done by `exec` in "
+              + r.jobName()
+              + ": follow it with kubectl logs -f "
+              + r.jobName().substring(OtherRuns.POD_PREFIX.length()));
+    }
+    listener.progress("following Job " + r.jobName() + " (started by " + r.startedBy() + ")");
+    Watched watched =
+        watch(
+            namespace,
+            r.jobName(),
+            MigrationSpec.DEFAULT_STARTUP_GRACE,
+            r.startedAt().plus(FOLLOW_LIMIT));
+    if (watched == null) {
+      return new RunOutcome(
+          ExitCode.INTERRUPTED, How.INTERRUPTED, r, "interrupted; the run goes on");
+    }
+    Verdict v = watched.verdict();
+    RunRecord result =
+        recordResult(
+            store,
+            r,
+            v.kind() == Verdict.Kind.SUCCEEDED ? RunState.SUCCEEDED : RunState.FAILED,
+            v,
+            authoritativeTail(namespace, watched.pods()).orElse(watched.tail().text()));
+    return new RunOutcome(exitCodeOf(result), How.ATTACHED, result, summary(result));
   }
 
   /** Runs {@code body} holding the lock; empty if waiting stopped or the body found it moot. */
@@ -455,7 +514,7 @@ public final class RunEngine {
       deleteJob(request.namespace(), mine.jobName());
       listener.progress("stopped Job " + mine.jobName() + " so that nothing keeps retrying");
     }
-    return new RunOutcome(exitCodeOf(result), how, result, summary(request.spec(), result));
+    return new RunOutcome(exitCodeOf(result), how, result, summary(result));
   }
 
   /** Stores the result unless another caller stored this attempt's result first; returns it. */
@@ -575,13 +634,13 @@ public final class RunEngine {
     };
   }
 
-  private static String summary(MigrationSpec spec, RunRecord r) {
+  private static String summary(RunRecord r) {
     String took =
         r.startedAt() != null && r.finishedAt() != null
             ? " after " + Durations.format(Duration.between(r.startedAt(), r.finishedAt()))
             : "";
     if (r.state() == RunState.SUCCEEDED) {
-      return what(spec) + " succeeded" + took + " (Job " + r.jobName() + ")";
+      return what(r) + " succeeded" + took + " (Job " + r.jobName() + ")";
     }
     String verdict =
         switch (exitCodeOf(r)) {
@@ -589,7 +648,11 @@ public final class RunEngine {
           case TIMED_OUT -> "timed out";
           default -> "failed";
         };
-    return what(spec) + " " + verdict + took + ": " + r.reason() + ": " + r.message();
+    return what(r) + " " + verdict + took + ": " + r.reason() + ": " + r.message();
+  }
+
+  private static String what(RunRecord r) {
+    return "migration of " + r.app() + " " + r.version() + " (" + r.phase().label() + ")";
   }
 
   private static String what(MigrationSpec spec) {
