@@ -34,6 +34,12 @@ final class LogsCommand implements Callable<Integer> {
       description = "Follow a running migration: stream its log live until it ends.")
   private boolean follow;
 
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "json|yaml",
+      description = "Print the record's log tail with its run, as JSON or YAML.")
+  private String output;
+
   @Mixin private ClusterOptions cluster;
 
   @Mixin private HelpOption help;
@@ -42,6 +48,7 @@ final class LogsCommand implements Callable<Integer> {
   public Integer call() {
     String app = appOptions.app();
     String ver = MigrationSpec.validateVersion(version);
+    String format = RecordView.format(output);
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       if (follow) {
         java.time.Clock clock = java.time.Clock.systemUTC();
@@ -70,6 +77,17 @@ final class LogsCommand implements Callable<Integer> {
                               + ver
                               + " recorded in namespace "
                               + connected.namespace()));
+      if (format != null) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("app", r.app());
+        m.put("phase", r.phase().label());
+        m.put("version", r.version());
+        m.put("state", r.state().display());
+        m.put("logTail", r.logTail());
+        System.out.print(RecordView.serialize(m, format));
+        System.out.println();
+        return 0;
+      }
       if (r.logTail() == null || r.logTail().isBlank()) {
         System.err.println(
             "(no log stored" + (r.state().isActive() ? ": the migration is still running)" : ")"));
