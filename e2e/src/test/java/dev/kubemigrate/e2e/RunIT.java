@@ -244,6 +244,90 @@ class RunIT {
   }
 
   @Test
+  @DisplayName("A pod that cannot be scheduled fails with exit 3 once the startup grace is over")
+  void unschedulableFailsAfterGrace(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    Kubemigrate.Result r =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--node-selector",
+            "disk=nvme-that-no-node-has",
+            "--startup-grace",
+            "3s",
+            "--command",
+            "--",
+            "true");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    assertThat(r.stderr()).contains("Unschedulable").contains("node");
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("A command missing from the image could not start: exit 3, saying which")
+  void missingCommandExitsThree(Kubemigrate km, TestNamespace ns) {
+    Kubemigrate.Result r =
+        km.run(
+            "run",
+            "-n",
+            ns.name(),
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--image",
+            BUSYBOX,
+            "--image-pull-policy",
+            "Never",
+            "--command",
+            "--",
+            "/usr/bin/flyway-not-here",
+            "migrate");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    assertThat(r.stderr()).contains("could not start").contains("/usr/bin/flyway-not-here");
+  }
+
+  @Test
+  @DisplayName("await reads the record, so it works after the Job is gone")
+  void awaitWorksAfterTheJobIsGone(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    assertThat(
+            km.run(
+                    "run",
+                    "-n",
+                    ns.name(),
+                    "--app",
+                    "shop",
+                    "--version",
+                    "1",
+                    "--image",
+                    BUSYBOX,
+                    "--image-pull-policy",
+                    "Never",
+                    "--command",
+                    "--",
+                    "echo",
+                    "done")
+                .exitCode())
+        .isZero();
+    client.batch().v1().jobs().inNamespace(ns.name()).withName("shop-pre-1").delete();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.batch().v1().jobs().inNamespace(ns.name()).list().getItems().isEmpty());
+    Kubemigrate.Result r = km.run("await", "-n", ns.name(), "--app", "shop", "--version", "1");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(km.run("logs", "-n", ns.name(), "--app", "shop", "--version", "1").stdout())
+        .contains("done");
+  }
+
+  @Test
   @DisplayName("A migration past its --timeout exits 4")
   void timeoutExitsFour(Kubemigrate km, TestNamespace ns) {
     Kubemigrate.Result r =

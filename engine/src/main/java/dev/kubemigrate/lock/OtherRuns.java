@@ -40,9 +40,8 @@ public final class OtherRuns {
         continue;
       }
       boolean inPod = other.jobName() != null && other.jobName().startsWith(POD_PREFIX);
-      if (inPod || other.jobUid() == null) {
-        // We hold the lock its runner would hold: that runner is gone. In a pod, the migration
-        // may have half run; a run without a Job never started.
+      if (inPod) {
+        // We hold the lock its runner would hold: that runner is gone, maybe half way through.
         markInterrupted(store, other, clock);
         listener.progress(
             "the run of version "
@@ -50,6 +49,13 @@ public final class OtherRuns {
                 + " in "
                 + other.jobName()
                 + " ended without a result (its holder lost the lock): recorded as interrupted");
+      } else if (other.jobUid() == null) {
+        // Its runner claimed it and went away before creating the Job: nothing ran.
+        markAbandoned(store, other, clock);
+        listener.progress(
+            "the run of version "
+                + other.version()
+                + " was claimed but never started (its runner is gone): recorded as abandoned");
       } else {
         listener.progress(
             "version "
@@ -63,8 +69,32 @@ public final class OtherRuns {
     }
   }
 
+  /** Records a run claimed by a runner that vanished before starting it as failed, Abandoned. */
+  static boolean markAbandoned(RecordStore store, RunRecord r, Clock clock) {
+    return markFailed(
+        store,
+        r,
+        clock,
+        "Abandoned",
+        "its runner stopped after claiming the run and before creating the Job: nothing ran; run"
+            + " again with --retry");
+  }
+
   /** Records a run whose holder vanished half way as failed, Interrupted; true if this call did. */
   public static boolean markInterrupted(RecordStore store, RunRecord r, Clock clock) {
+    return markFailed(
+        store,
+        r,
+        clock,
+        "Interrupted",
+        "the run in "
+            + r.jobName()
+            + " stopped before it recorded a result (its pod died or lost the lock); the"
+            + " migration may be half applied: check the database before retrying");
+  }
+
+  private static boolean markFailed(
+      RecordStore store, RunRecord r, Clock clock, String reason, String message) {
     Optional<StoredRecord> current = store.get(r.app(), r.phase(), r.version());
     if (current.isEmpty() || !current.get().record().state().isActive()) {
       return false;
@@ -76,11 +106,8 @@ public final class OtherRuns {
             .finished(
                 RunState.FAILED,
                 clock.instant(),
-                "Interrupted",
-                "the run in "
-                    + r.jobName()
-                    + " stopped before it recorded a result (its pod died or lost the lock); the"
-                    + " migration may be half applied: check the database before retrying",
+                reason,
+                message,
                 null,
                 current.get().record().logTail());
     return store.update(current.get(), failed).isPresent();

@@ -33,6 +33,9 @@ public final class Classifier {
           "CreateContainerError",
           "RunContainerError");
 
+  /** Termination reasons of a container that never ran (its command is missing, say). */
+  private static final Set<String> NEVER_RAN = Set.of("StartError", "ContainerCannotRun");
+
   /** Waiting reasons that may clear up (a registry hiccup): given up after the startup grace. */
   private static final Set<String> PULLING = Set.of("ErrImagePull", "ImagePullBackOff");
 
@@ -86,6 +89,10 @@ public final class Classifier {
           null);
     }
     for (Pod pod : pods) {
+      Optional<Verdict> neverRan = neverRan(pod);
+      if (neverRan.isPresent()) {
+        return neverRan.get();
+      }
       if ("Evicted".equals(pod.getStatus() == null ? null : pod.getStatus().getReason())) {
         return new Verdict(
             Verdict.Kind.FAILED,
@@ -117,7 +124,24 @@ public final class Classifier {
     return new Verdict(Verdict.Kind.FAILED, reason, message, null);
   }
 
+  /** A container that could not even start: its command missing, a broken mount, … (exit 3). */
+  private static Optional<Verdict> neverRan(Pod pod) {
+    return terminated(pod)
+        .filter(t -> NEVER_RAN.contains(t.getReason()))
+        .map(
+            t ->
+                new Verdict(
+                    Verdict.Kind.COULD_NOT_START,
+                    t.getReason(),
+                    "the container could not start: " + oneLine(t.getMessage()),
+                    t.getExitCode()));
+  }
+
   private static Verdict fromPod(Pod pod, Instant now, Duration grace) {
+    Optional<Verdict> neverRan = neverRan(pod);
+    if (neverRan.isPresent()) {
+      return neverRan.get();
+    }
     Duration age = Duration.between(created(pod), now);
     String giveUpIn = " (giving up in " + Durations.format(positive(grace.minus(age))) + ")";
     for (ContainerStatus status : containerStatuses(pod)) {

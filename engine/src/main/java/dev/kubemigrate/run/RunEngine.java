@@ -57,6 +57,8 @@ public final class RunEngine {
           "CreateContainerConfigError",
           "CreateContainerError",
           "RunContainerError",
+          "StartError",
+          "ContainerCannotRun",
           "Unschedulable");
 
   private static final Set<String> TIMEOUTS = Set.of("DeadlineExceeded", "ClientDeadlineExceeded");

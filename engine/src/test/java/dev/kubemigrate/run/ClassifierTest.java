@@ -79,6 +79,32 @@ class ClassifierTest {
   }
 
   @Test
+  @DisplayName("A container whose command is missing could not start, and says why")
+  void missingCommandCouldNotStart() {
+    // Given a container that containerd could not start
+    Pod pod =
+        pod(
+            new ContainerStatusBuilder()
+                .withName("migrate")
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(128)
+                .withReason("StartError")
+                .withMessage("exec: \"/bin/flyway\": stat /bin/flyway: no such file or directory")
+                .endTerminated()
+                .endState()
+                .build());
+    // When (before the Job's verdict, and after it)
+    Verdict early = Classifier.classify(job(null, null), List.of(pod), CREATED, GRACE);
+    Verdict late =
+        Classifier.classify(job("Failed", "BackoffLimitExceeded"), List.of(pod), CREATED, GRACE);
+    // Then
+    assertThat(early.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
+    assertThat(late.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
+    assertThat(late.message()).contains("no such file or directory");
+  }
+
+  @Test
   @DisplayName("A Job past its deadline has timed out")
   void deadlineExceededIsTimeout() {
     Verdict v = Classifier.classify(job("Failed", "DeadlineExceeded"), List.of(), CREATED, GRACE);

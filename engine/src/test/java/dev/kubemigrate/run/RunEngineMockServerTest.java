@@ -288,4 +288,40 @@ class RunEngineMockServerTest {
                 .build())
         .create();
   }
+
+  @Test
+  @DisplayName("History is bounded: the oldest finished records are pruned, active ones never")
+  void historyIsPruned() {
+    // Given 55 finished records of an app, and one active among the oldest
+    RecordStore store = records();
+    for (int i = 0; i < 55; i++) {
+      RunState state = i == 0 ? RunState.RUNNING : RunState.SUCCEEDED;
+      store.create(
+          new RunRecord(
+              "shop",
+              Phase.PRE,
+              "v" + i,
+              state,
+              "img",
+              "h",
+              "job-" + i,
+              null,
+              1,
+              Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i),
+              null,
+              null,
+              null,
+              null,
+              "t",
+              null));
+    }
+    // When
+    int pruned = store.prune("shop", 50);
+    // Then the 5 oldest but the active one are gone
+    assertThat(pruned).isEqualTo(4);
+    assertThat(store.list("shop")).hasSize(51);
+    assertThat(store.get("shop", Phase.PRE, "v0")).isPresent();
+    assertThat(store.get("shop", Phase.PRE, "v1")).isEmpty();
+    assertThat(store.get("shop", Phase.PRE, "v5")).isPresent();
+  }
 }
