@@ -1,8 +1,6 @@
 package dev.kubemigrate.cli;
 
 import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.RunRecord;
 import dev.kubemigrate.run.RunEngine;
@@ -65,18 +63,8 @@ final class LogsCommand implements Callable<Integer> {
       }
       RunRecord r =
           new RecordStore(connected.client(), connected.namespace())
-              .get(app, appOptions.phase(), ver)
-              .map(s -> s.record())
-              .orElseThrow(
-                  () ->
-                      new KubemigrateException(
-                          ExitCode.FAILED,
-                          "no migration of "
-                              + app
-                              + " "
-                              + ver
-                              + " recorded in namespace "
-                              + connected.namespace()));
+              .require(app, appOptions.phase(), ver)
+              .record();
       if (format != null) {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("app", r.app());

@@ -42,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
       RecordStore store = new RecordStore(connected.client(), connected.namespace());
       RunRecord r =
           ver != null
-              ? store.get(app, appOptions.phase(), ver).map(s -> s.record()).orElse(null)
+              ? store.require(app, appOptions.phase(), ver).record()
               : latest(store.list(app), appOptions);
       if (r == null) {
         throw new KubemigrateException(

@@ -86,7 +86,7 @@ public final class ExecEngine {
       OtherRuns.settle(
           store, client, req.app(), req.phase(), req.version(), clock, listener, req.timeout());
       RunRecord claim =
-          new RunRecord(
+          RunRecord.claim(
               req.app(),
               req.phase(),
               req.version(),
@@ -94,15 +94,8 @@ public final class ExecEngine {
               null,
               hash,
               OtherRuns.POD_PREFIX + req.identity(),
-              null,
-              1,
               clock.instant(),
-              null,
-              null,
-              null,
-              null,
-              req.startedBy(),
-              null);
+              req.startedBy());
       StoredRecord claimed =
           store
               .create(claim)

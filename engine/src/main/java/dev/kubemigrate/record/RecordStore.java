@@ -2,6 +2,8 @@ package dev.kubemigrate.record;
 
 import dev.kubemigrate.job.Phase;
 import dev.kubemigrate.kube.ApiErrors;
+import dev.kubemigrate.outcome.ExitCode;
+import dev.kubemigrate.outcome.KubemigrateException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -36,6 +38,23 @@ public final class RecordStore {
     } catch (KubernetesClientException e) {
       throw ApiErrors.translate(e, "get", "configmaps", namespace);
     }
+  }
+
+  /** The record, or a failure (exit 1) saying there is none in this namespace. */
+  public StoredRecord require(String app, Phase phase, String version) {
+    return get(app, phase, version)
+        .orElseThrow(
+            () ->
+                new KubemigrateException(
+                    ExitCode.FAILED,
+                    "no migration of "
+                        + app
+                        + " "
+                        + version
+                        + " ("
+                        + phase.label()
+                        + ") recorded in namespace "
+                        + namespace));
   }
 
   /** The claim: empty when a record for (app, phase, version) exists already. */

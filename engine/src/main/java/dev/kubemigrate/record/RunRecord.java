@@ -29,6 +29,22 @@ public record RunRecord(
     String startedBy,
     String logTail) {
 
+  /** A new run's record, created as its claim: no result yet, attempt 1. */
+  public static RunRecord claim(
+      String app,
+      Phase phase,
+      String version,
+      RunState state,
+      String image,
+      String specHash,
+      String jobName,
+      Instant startedAt,
+      String startedBy) {
+    return new RunRecord(
+        app, phase, version, state, image, specHash, jobName, null, 1, startedAt, null, null, null,
+        null, startedBy, null);
+  }
+
   public RunRecord withState(RunState newState) {
     return new RunRecord(
         app,

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The engine behind `kubemigrate run` (and, later, the operator): claims the run through its
@@ -250,22 +251,7 @@ public final class RunEngine {
    */
   public RunOutcome follow(String namespace, String app, Phase phase, String version) {
     RecordStore store = new RecordStore(client, namespace);
-    RunRecord r =
-        store
-            .get(app, phase, version)
-            .map(StoredRecord::record)
-            .orElseThrow(
-                () ->
-                    new KubemigrateException(
-                        ExitCode.FAILED,
-                        "no migration of "
-                            + app
-                            + " "
-                            + version
-                            + " ("
-                            + phase.label()
-                            + ") recorded in namespace "
-                            + namespace));
+    RunRecord r = store.require(app, phase, version).record();
     if (!r.state().isActive()) {
       return new RunOutcome(exitCodeOf(r), How.AWAITED, r, summary(r));
     }
@@ -339,7 +325,7 @@ public final class RunEngine {
   }
 
   private RunRecord claim(MigrationSpec spec, String hash, RunRequest request) {
-    return new RunRecord(
+    return RunRecord.claim(
         spec.app(),
         spec.phase(),
         spec.version(),
@@ -347,15 +333,8 @@ public final class RunEngine {
         spec.image(),
         hash,
         RunNames.jobName(spec.app(), spec.phase(), spec.version(), 1),
-        null,
-        1,
         clock.instant(),
-        null,
-        null,
-        null,
-        null,
-        request.startedBy(),
-        null);
+        request.startedBy());
   }
 
   private RunOutcome drive(RecordStore store, StoredRecord stored, RunRequest request, How how) {
@@ -522,37 +501,28 @@ public final class RunEngine {
   /** Stores the result unless another caller stored this attempt's result first; returns it. */
   private RunRecord recordResult(
       RecordStore store, RunRecord mine, RunState state, Verdict verdict, String logTail) {
-    for (int i = 0; i < 20; i++) {
-      Optional<StoredRecord> current = store.get(mine.app(), mine.phase(), mine.version());
-      if (current.isEmpty()) {
-        return mine.finished(
-            state,
-            clock.instant(),
-            verdict.reason(),
-            verdict.message(),
-            verdict.exitCode(),
-            logTail);
-      }
-      RunRecord r = current.get().record();
-      if (r.attempt() != mine.attempt() || !r.state().isActive()) {
-        return r.attempt() == mine.attempt()
-            ? r
-            : mine.finished(
+    UnaryOperator<RunRecord> result =
+        base ->
+            base.finished(
                 state,
                 clock.instant(),
                 verdict.reason(),
                 verdict.message(),
                 verdict.exitCode(),
                 logTail);
+    for (int i = 0; i < 20; i++) {
+      Optional<StoredRecord> current = store.get(mine.app(), mine.phase(), mine.version());
+      if (current.isEmpty()) {
+        return result.apply(mine);
       }
-      RunRecord finished =
-          r.finished(
-              state,
-              clock.instant(),
-              verdict.reason(),
-              verdict.message(),
-              verdict.exitCode(),
-              logTail);
+      RunRecord r = current.get().record();
+      if (r.attempt() != mine.attempt()) {
+        return result.apply(mine); // retried since: report ours, leave the new attempt alone
+      }
+      if (!r.state().isActive()) {
+        return r; // another caller stored this attempt's result first: report the same
+      }
+      RunRecord finished = result.apply(r);
       if (store.update(current.get(), finished).isPresent()) {
         return finished;
       }
