@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.sql.Connection;
@@ -31,7 +30,7 @@ class ExecIT {
       throws Exception {
     // Given the exec RBAC and the database's credentials
     ServiceAccounts.applyRbac(client, ns.name(), "exec");
-    dbSecret(client, ns, db);
+    client.secrets().inNamespace(ns.name()).resource(db.flywaySecret("db")).create();
     // When a 3-replica Deployment starts, each pod's init container running Flyway through exec
     client
         .apps()
@@ -193,21 +192,5 @@ class ExecIT {
             .getItems();
     assertThat(records).hasSize(1);
     return records.get(0);
-  }
-
-  private static void dbSecret(KubernetesClient client, TestNamespace ns, Postgres db) {
-    client
-        .secrets()
-        .inNamespace(ns.name())
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("db")
-                .endMetadata()
-                .addToStringData("FLYWAY_URL", db.urlFromPods())
-                .addToStringData("FLYWAY_USER", db.user())
-                .addToStringData("FLYWAY_PASSWORD", db.password())
-                .build())
-        .create();
   }
 }

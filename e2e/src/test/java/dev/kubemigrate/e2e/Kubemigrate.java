@@ -18,10 +18,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Kubemigrate {
 
+  private final Path root;
   private final Path jar;
   private final Path kubeconfig;
 
   Kubemigrate(Path root, Path kubeconfig) {
+    this.root = root;
     this.jar = root.resolve("cli/target/kubemigrate.jar");
     this.kubeconfig = kubeconfig;
   }
@@ -32,7 +34,7 @@ final class Kubemigrate {
 
   /** The same CLI, pointed at another kubeconfig. */
   Kubemigrate withKubeconfig(Path other) {
-    return new Kubemigrate(jar.getParent().getParent().getParent(), other);
+    return new Kubemigrate(root, other);
   }
 
   /** A started kubemigrate process; its output is collected as it comes. */

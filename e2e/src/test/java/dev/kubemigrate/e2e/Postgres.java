@@ -1,5 +1,7 @@
 package dev.kubemigrate.e2e;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -20,6 +22,18 @@ public record Postgres(
   /** JDBC URL that a pod in the local cluster uses. */
   public String urlFromPods() {
     return "jdbc:postgresql://" + hostForPods + ":" + port + "/" + database;
+  }
+
+  /** A Secret with the FLYWAY_URL/USER/PASSWORD that the Flyway image reads, for pods. */
+  public Secret flywaySecret(String name) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .addToStringData("FLYWAY_URL", urlFromPods())
+        .addToStringData("FLYWAY_USER", user)
+        .addToStringData("FLYWAY_PASSWORD", password)
+        .build();
   }
 
   public Connection connect() throws SQLException {

@@ -3,7 +3,6 @@ package dev.kubemigrate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ class RunIT {
   void migratesOnceWithFlyway(
       KubernetesClient client, TestNamespace ns, Postgres db, Kubemigrate km) throws Exception {
     // Given the database's credentials in a secret
-    dbSecret(client, ns, db);
+    client.secrets().inNamespace(ns.name()).resource(db.flywaySecret("db")).create();
 
     // When the pipeline runs the migration
     Kubemigrate.Result first =
@@ -689,22 +688,6 @@ class RunIT {
     assertThat(lines.get(0)).isEqualTo("1000001");
     assertThat(lines.get(lines.size() - 1)).isEqualTo("2300000");
     assertThat(r.stdout().length()).isGreaterThan(10_000_000);
-  }
-
-  private static void dbSecret(KubernetesClient client, TestNamespace ns, Postgres db) {
-    client
-        .secrets()
-        .inNamespace(ns.name())
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("db")
-                .endMetadata()
-                .addToStringData("FLYWAY_URL", db.urlFromPods())
-                .addToStringData("FLYWAY_USER", db.user())
-                .addToStringData("FLYWAY_PASSWORD", db.password())
-                .build())
-        .create();
   }
 
   private static ConfigMap onlyRecord(KubernetesClient client, TestNamespace ns) {

@@ -2,6 +2,7 @@ package dev.kubemigrate.await;
 
 import dev.kubemigrate.job.Durations;
 import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.outcome.ExitCode;
@@ -48,7 +49,7 @@ public final class AwaitEngine {
   public RunOutcome await(
       String namespace, String app, Phase phase, String version, Duration timeout) {
     String name = RecordCodec.name(app, phase, version);
-    String what = "migration of " + app + " " + version + " (" + phase.label() + ")";
+    String what = RunNames.describe(app, phase, version);
     Instant deadline = clock.instant().plus(timeout);
     SharedIndexInformer<ConfigMap> records = null;
     try {

@@ -2,6 +2,7 @@ package dev.kubemigrate.exec;
 
 import dev.kubemigrate.job.Hashing;
 import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.lock.AppLock;
 import dev.kubemigrate.lock.OtherRuns;
 import dev.kubemigrate.outcome.ExitCode;
@@ -193,6 +194,6 @@ public final class ExecEngine {
   }
 
   private static String what(ExecRequest req) {
-    return "migration of " + req.app() + " " + req.version() + " (" + req.phase().label() + ")";
+    return RunNames.describe(req.app(), req.phase(), req.version());
   }
 }

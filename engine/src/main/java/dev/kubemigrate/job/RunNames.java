@@ -70,4 +70,9 @@ public final class RunNames {
     }
     return name.toString();
   }
+
+  /** How messages name a run: {@code migration of APP VERSION (PHASE)}. */
+  public static String describe(String app, Phase phase, String version) {
+    return "migration of " + app + " " + version + " (" + phase.label() + ")";
+  }
 }

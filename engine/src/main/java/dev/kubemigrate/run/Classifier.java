@@ -182,7 +182,7 @@ public final class Classifier {
     }
     Optional<ContainerStateTerminated> ended = terminated(pod);
     if (ended.isPresent()) {
-      return Verdict.running(
+      return Verdict.exited(
           "the migration exited with code "
               + ended.get().getExitCode()
               + " in pod "

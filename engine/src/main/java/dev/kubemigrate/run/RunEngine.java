@@ -624,11 +624,11 @@ public final class RunEngine {
   }
 
   private static String what(RunRecord r) {
-    return "migration of " + r.app() + " " + r.version() + " (" + r.phase().label() + ")";
+    return RunNames.describe(r.app(), r.phase(), r.version());
   }
 
   private static String what(MigrationSpec spec) {
-    return "migration of " + spec.app() + " " + spec.version() + " (" + spec.phase().label() + ")";
+    return RunNames.describe(spec.app(), spec.phase(), spec.version());
   }
 
   private static String recordName(MigrationSpec spec) {

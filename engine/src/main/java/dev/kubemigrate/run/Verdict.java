@@ -40,8 +40,12 @@ public record Verdict(Kind kind, String reason, String message, Integer exitCode
   }
 
   static Verdict running(String message) {
-    return new Verdict(
-        Kind.RUNNING, message.contains("exited") ? "Exited" : "Running", message, null);
+    return new Verdict(Kind.RUNNING, "Running", message, null);
+  }
+
+  /** The container ended; the Job controller has not said yet what that means for the Job. */
+  static Verdict exited(String message) {
+    return new Verdict(Kind.RUNNING, "Exited", message, null);
   }
 
   public boolean terminal() {
