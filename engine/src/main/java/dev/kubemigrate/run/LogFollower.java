@@ -224,10 +224,12 @@ final class LogFollower implements AutoCloseable {
     private Instant last;
     private int seenAtLast;
     private int toSkip;
+    private boolean catchingUp;
 
-    /** Called before each (re)opened stream. */
+    /** Called before each (re)opened stream: a resumed stream repeats up to the position. */
     void resume() {
       toSkip = seenAtLast;
+      catchingUp = last != null;
     }
 
     /** Where to resume from: the last second printed (the API takes whole seconds). */
@@ -235,25 +237,30 @@ final class LogFollower implements AutoCloseable {
       return last == null ? null : last.truncatedTo(ChronoUnit.SECONDS);
     }
 
-    /** True when a line with this timestamp was not printed yet. */
+    /**
+     * True when a line with this timestamp was not printed yet. Timestamps are compared only while
+     * a resumed stream catches up; past that, every line of the stream is new, whatever its time.
+     */
     boolean accept(Instant time) {
       if (time == null) {
         return true;
       }
-      if (last != null && time.isBefore(last)) {
-        return false;
-      }
-      if (time.equals(last)) {
-        if (toSkip > 0) {
+      if (catchingUp) {
+        if (time.isBefore(last)) {
+          return false;
+        }
+        if (time.equals(last) && toSkip > 0) {
           toSkip--;
           return false;
         }
-        seenAtLast++;
-        return true;
+        catchingUp = false;
       }
-      last = time;
-      seenAtLast = 1;
-      toSkip = 0;
+      if (time.equals(last)) {
+        seenAtLast++;
+      } else {
+        last = time;
+        seenAtLast = 1;
+      }
       return true;
     }
   }

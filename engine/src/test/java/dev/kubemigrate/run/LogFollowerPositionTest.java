@@ -32,6 +32,16 @@ class LogFollowerPositionTest {
   }
 
   @Test
+  @DisplayName("Within one stream every line is printed, even if the clock stepped back")
+  void clockSteppingBackLosesNoLine() {
+    LogFollower.Position p = new LogFollower.Position();
+    p.resume();
+    assertThat(p.accept(T2)).isTrue();
+    assertThat(p.accept(T1)).isTrue();
+    assertThat(p.accept(T1)).isTrue();
+  }
+
+  @Test
   @DisplayName("A line without a timestamp is always printed")
   void untimedLinesPrinted() {
     assertThat(LogFollower.Line.parse("plain text").time()).isNull();
