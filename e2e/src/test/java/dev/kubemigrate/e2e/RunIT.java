@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -660,6 +661,10 @@ class RunIT {
         .contains("| shop | pre | 2.0 | Succeeded");
   }
 
+  // Known defect: in 2 of ~10 runs the last 12k-16k lines of this 1.3M-line log were missing from
+  // stdout (the kubelet served the whole stream; the tail is lost between the follower and the
+  // process's exit). Excluded from the default run until fixed; run it with -Dgroups=known-defect.
+  @Tag("known-defect")
   @Test
   @DisplayName("A 10 MB log reaches stdout without losing a line")
   void bigLogLosesNoLine(Kubemigrate km, TestNamespace ns) {
