@@ -4,7 +4,6 @@ import dev.kubemigrate.doctor.Doctor;
 import dev.kubemigrate.doctor.Permissions.Mode;
 import dev.kubemigrate.outcome.ExitCode;
 import dev.kubemigrate.outcome.KubemigrateException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -27,9 +26,9 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Option(
       names = "--mode",
-      paramLabel = "run|await|exec",
+      paramLabel = "run|await|exec|operator",
       split = ",",
-      description = "The modes to check (default: all).")
+      description = "The modes to check (default: run, await, exec).")
   private List<String> modes;
 
   @Mixin private ClusterOptions cluster;
@@ -40,7 +39,7 @@ final class DoctorCommand implements Callable<Integer> {
   public Integer call() {
     List<Mode> selected =
         modes == null || modes.isEmpty()
-            ? Arrays.asList(Mode.values())
+            ? List.of(Mode.RUN, Mode.AWAIT, Mode.EXEC)
             : modes.stream().map(DoctorCommand::mode).toList();
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       List<Doctor.Check> checks =
@@ -59,9 +58,11 @@ final class DoctorCommand implements Callable<Integer> {
                     + missing.stream()
                         .map(c -> c.permission().toString())
                         .collect(Collectors.joining(", "))
-                    + "  (see deploy/rbac/"
-                    + mode.label()
-                    + ".yaml)");
+                    + "  (see "
+                    + (mode == Mode.OPERATOR
+                        ? "deploy/operator/operator.yaml"
+                        : "deploy/rbac/" + mode.label() + ".yaml")
+                    + ")");
       }
       if (checks.stream().anyMatch(c -> !c.allowed())) {
         throw new KubemigrateException(
@@ -76,7 +77,8 @@ final class DoctorCommand implements Callable<Integer> {
     try {
       return Mode.valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw KubemigrateException.usage("invalid --mode '%s': use run, await or exec", name);
+      throw KubemigrateException.usage(
+          "invalid --mode '%s': use run, await, exec or operator", name);
     }
   }
 }

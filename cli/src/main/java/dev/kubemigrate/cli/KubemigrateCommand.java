@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
       LogsCommand.class,
       HistoryCommand.class,
       ExecCommand.class,
-      DoctorCommand.class
+      DoctorCommand.class,
+      OperatorCommand.class
     })
 final class KubemigrateCommand implements Callable<Integer> {
 

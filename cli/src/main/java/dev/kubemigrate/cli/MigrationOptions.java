@@ -217,6 +217,12 @@ final class MigrationOptions {
     return fromFile == null ? null : fromFile.namespace();
   }
 
+  /** {@code spec.attempt} of the {@code -f} file: the attempt wanted; 1 without a file. */
+  int attempt() {
+    MigrationFile fromFile = migrationFile();
+    return fromFile == null ? 1 : fromFile.attempt();
+  }
+
   private MigrationFile migrationFile() {
     if (file != null && parsedFile == null) {
       parsedFile = MigrationFile.read(file);

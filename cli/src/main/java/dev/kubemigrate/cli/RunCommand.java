@@ -107,6 +107,7 @@ final class RunCommand implements Callable<Integer> {
                   spec,
                   namespace,
                   retry,
+                  migration.attempt(),
                   CiEnvironment.startedBy(
                       System.getenv(), System.getProperty("user.name"), hostname()),
                   deleteOnInterrupt,
@@ -141,7 +142,7 @@ final class RunCommand implements Callable<Integer> {
     throw KubemigrateException.usage("invalid --output '%s': use json", value);
   }
 
-  private static String hostname() {
+  static String hostname() {
     String env = System.getenv("HOSTNAME");
     if (env != null && !env.isBlank()) {
       return env;

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What each mode needs in its namespace: the one list that `doctor` checks and that the shipped
- * RBAC manifests (deploy/rbac) grant — a unit test holds them together.
+ * RBAC manifests (deploy/rbac, and the operator's ClusterRole in deploy/operator) grant — a unit
+ * test holds them together.
  */
 public final class Permissions {
 
@@ -20,7 +21,9 @@ public final class Permissions {
   public enum Mode {
     RUN,
     AWAIT,
-    EXEC;
+    EXEC,
+    /** {@code kubemigrate operator}: what run needs, plus its Migrations and their Events. */
+    OPERATOR;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -40,6 +43,12 @@ public final class Permissions {
         add(p, "coordination.k8s.io", "leases", "get", "list", "watch", "create", "update");
       }
       case AWAIT -> add(p, "", "configmaps", "get", "list", "watch");
+      case OPERATOR -> {
+        p.addAll(of(Mode.RUN));
+        add(p, "kubemigrate.dev", "migrations", "get", "list", "watch");
+        add(p, "kubemigrate.dev", "migrations/status", "get", "patch", "update");
+        add(p, "", "events", "create");
+      }
       case EXEC -> {
         add(p, "", "configmaps", "get", "list", "watch", "create", "update");
         add(p, "coordination.k8s.io", "leases", "get", "list", "watch", "create", "update");

@@ -1,7 +1,5 @@
 package dev.kubemigrate.job;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,21 +13,18 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kubemigrate.migration.Migration;
+import dev.kubemigrate.migration.MigrationResourceSpec;
 import dev.kubemigrate.outcome.ExitCode;
 import dev.kubemigrate.outcome.KubemigrateException;
-import io.fabric8.kubernetes.api.model.EnvFromSource;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.Toleration;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -64,11 +59,13 @@ import java.util.function.Supplier;
  * @param namespace {@code metadata.namespace}, or {@code null}
  * @param spec the spec with defaults applied, not yet {@linkplain MigrationSpec#validate()
  *     validated}: command-line flags may still be merged over it
+ * @param attempt the attempt wanted ({@code spec.attempt}, default 1): a failed version runs again
+ *     when this is above the attempt that failed
  */
-public record MigrationFile(String name, String namespace, MigrationSpec spec) {
+public record MigrationFile(String name, String namespace, MigrationSpec spec, int attempt) {
 
-  public static final String API_VERSION = "kubemigrate.dev/v1alpha1";
-  public static final String KIND = "Migration";
+  public static final String API_VERSION = Migration.API_VERSION;
+  public static final String KIND = Migration.KIND;
 
   private static final ObjectMapper YAML =
       YAMLMapper.builder()
@@ -111,7 +108,7 @@ public record MigrationFile(String name, String namespace, MigrationSpec spec) {
     if (document.spec() == null) {
       throw KubemigrateException.usage("%s: spec is missing", source);
     }
-    FileSpec spec = document.spec();
+    MigrationResourceSpec spec = document.spec();
     Map<String, Object> kubernetesShaped = new LinkedHashMap<>();
     kubernetesShaped.put("env", spec.env());
     kubernetesShaped.put("envFrom", spec.envFrom());
@@ -126,7 +123,8 @@ public record MigrationFile(String name, String namespace, MigrationSpec spec) {
     return new MigrationFile(
         metadata == null ? null : metadata.getName(),
         metadata == null ? null : metadata.getNamespace(),
-        inSource(source, () -> document.spec().toMigrationSpec()));
+        inSource(source, () -> document.spec().toMigrationSpec()),
+        inSource(source, spec::wantedAttempt));
   }
 
   /**
@@ -443,73 +441,9 @@ public record MigrationFile(String name, String namespace, MigrationSpec spec) {
 
   /** The whole file; fields Kubernetes adds (status) are accepted and ignored. */
   record Document(
-      String apiVersion, String kind, ObjectMeta metadata, FileSpec spec, JsonNode status) {}
-
-  /** {@code spec}, as written: strings where the spec has parsed values. */
-  record FileSpec(
-      String app,
-      String version,
-      String phase,
-      String image,
-      List<String> command,
-      List<String> args,
-      List<EnvVar> env,
-      List<EnvFromSource> envFrom,
-      String serviceAccountName,
-      String timeout,
-      Integer retries,
-      String startupGrace,
-      String ttlAfterFinished,
-      ResourceRequirements resources,
-      Map<String, String> nodeSelector,
-      List<Toleration> tolerations,
-      List<PullSecret> imagePullSecrets,
-      String imagePullPolicy,
-      PodTemplateSpec podTemplate) {
-
-    MigrationSpec toMigrationSpec() {
-      return MigrationSpec.builder()
-          .app(app)
-          .version(version)
-          .phase(phase == null ? null : Phase.parse(phase))
-          .image(image)
-          .command(command)
-          .args(args)
-          .env(env)
-          .envFrom(envFrom)
-          .serviceAccountName(serviceAccountName)
-          .timeout(duration(timeout, "spec.timeout", false))
-          .retries(retries == null ? 0 : retries)
-          .startupGrace(duration(startupGrace, "spec.startupGrace", true))
-          .ttlAfterFinished(duration(ttlAfterFinished, "spec.ttlAfterFinished", true))
-          .resources(resources)
-          .nodeSelector(nodeSelector)
-          .tolerations(tolerations)
-          .imagePullSecrets(
-              imagePullSecrets == null
-                  ? null
-                  : imagePullSecrets.stream().map(s -> s == null ? null : s.name()).toList())
-          .imagePullPolicy(imagePullPolicy)
-          .podTemplate(podTemplate)
-          .build();
-    }
-
-    private static Duration duration(String text, String field, boolean allowZero) {
-      return text == null ? null : Durations.parse(text, field, allowZero);
-    }
-  }
-
-  /** An image pull secret, written as a name or as {@code {name: ...}}. */
-  record PullSecret(String name) {
-
-    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
-    PullSecret(@JsonProperty("name") String name) {
-      this.name = name;
-    }
-
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    static PullSecret of(String name) {
-      return new PullSecret(name);
-    }
-  }
+      String apiVersion,
+      String kind,
+      ObjectMeta metadata,
+      MigrationResourceSpec spec,
+      JsonNode status) {}
 }

@@ -163,7 +163,7 @@ public final class RunEngine {
                   + "); nothing to do");
         }
         case FAILED -> {
-          if (!request.retry()) {
+          if (!request.retry() && r.attempt() >= request.attempt()) {
             return new RunOutcome(
                 ExitCode.FAILED,
                 How.ALREADY_FAILED,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kubemigrate.doctor.Permissions.Mode;
 import dev.kubemigrate.doctor.Permissions.Permission;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,15 +23,21 @@ class PermissionsTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void shippedRoleGrantsExactlyWhatDoctorChecks(Mode mode) throws Exception {
-    // Given the mode's Role as shipped under deploy/rbac
-    Path file = Path.of("..", "deploy", "rbac", mode.label() + ".yaml");
+    // Given the mode's Role as shipped under deploy/rbac (the operator's ClusterRole:
+    // deploy/operator)
+    Path file =
+        mode == Mode.OPERATOR
+            ? Path.of("..", "deploy", "operator", "operator.yaml")
+            : Path.of("..", "deploy", "rbac", mode.label() + ".yaml");
     Set<Permission> granted = new HashSet<>();
     try (InputStream in = Files.newInputStream(file)) {
       List<HasMetadata> objects = Serialization.unmarshal(in);
       objects.stream()
-          .filter(o -> o instanceof Role)
-          .map(o -> (Role) o)
-          .flatMap(r -> r.getRules().stream())
+          .flatMap(
+              o ->
+                  o instanceof Role r
+                      ? r.getRules().stream()
+                      : o instanceof ClusterRole c ? c.getRules().stream() : Stream.empty())
           .forEach(
               rule ->
                   rule.getApiGroups()

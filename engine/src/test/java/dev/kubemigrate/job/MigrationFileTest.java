@@ -216,7 +216,7 @@ class MigrationFileTest {
     // When / Then
     assertUsageError(yaml)
         .hasMessageStartingWith(
-            "m.yaml:6: unknown field 'spec.timeuot' (known: app, args, command,")
+            "m.yaml:6: unknown field 'spec.timeuot' (known: app, args, attempt, command,")
         .hasMessageContaining("timeout");
   }
 

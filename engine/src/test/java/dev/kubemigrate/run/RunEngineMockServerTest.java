@@ -221,7 +221,7 @@ class RunEngineMockServerTest {
   }
 
   private static RunRequest request(MigrationSpec spec, boolean retry) {
-    return new RunRequest(spec, NS, retry, "test@host", false, null);
+    return new RunRequest(spec, NS, retry, 1, "test@host", false, null);
   }
 
   private static MigrationSpec spec(String image) {

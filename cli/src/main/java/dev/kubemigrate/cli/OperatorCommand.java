@@ -1,0 +1,138 @@
+package dev.kubemigrate.cli;
+
+import dev.kubemigrate.job.KubernetesNames;
+import dev.kubemigrate.operator.KubemigrateOperator;
+import dev.kubemigrate.operator.OperatorSettings;
+import dev.kubemigrate.outcome.ExitCode;
+import dev.kubemigrate.outcome.KubemigrateException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kubemigrate operator}: reconciles Migration resources with the engine that {@code run}
+ * uses, until SIGTERM.
+ */
+@Command(
+    name = "operator",
+    sortOptions = false,
+    description = {
+      "Runs the controller for Migration resources (GitOps): each Migration runs once per",
+      "(app, phase, version), with kstatus conditions in its status. Runs until SIGTERM."
+    })
+final class OperatorCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--watch-namespace",
+      paramLabel = "NS",
+      split = ",",
+      description = "Namespace(s) to watch, repeatable or comma-separated (default: -n's).")
+  private List<String> watchNamespaces = new ArrayList<>();
+
+  @Option(
+      names = {"-A", "--all-namespaces"},
+      description = "Watch Migrations in every namespace.")
+  private boolean allNamespaces;
+
+  @Option(
+      names = "--max-concurrent-runs",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Migrations run at once (default: 10); more wait in a queue.")
+  private int maxConcurrentRuns;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description = "Port of /metrics (Prometheus) and /healthz (default: 8080; -1: off).")
+  private int metricsPort;
+
+  @Option(
+      names = "--leader-elect",
+      description = "Take the Lease kubemigrate-operator first, so that only one replica works.")
+  private boolean leaderElect;
+
+  @Option(
+      names = "--lease-namespace",
+      paramLabel = "NS",
+      description = "Namespace of the Lease (default: $POD_NAMESPACE, else -n's).")
+  private String leaseNamespace;
+
+  @Mixin private ClusterOptions cluster;
+
+  @Mixin private HelpOption help;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (allNamespaces && !watchNamespaces.isEmpty()) {
+      throw KubemigrateException.usage(
+          "use either --all-namespaces or --watch-namespace, not both");
+    }
+    if (maxConcurrentRuns < 1) {
+      throw KubemigrateException.usage(
+          "invalid --max-concurrent-runs %d: use 1 or more", maxConcurrentRuns);
+    }
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw KubemigrateException.usage(
+          "invalid --metrics-port %d: use 0-65535, or -1", metricsPort);
+    }
+    Set<String> namespaces = new LinkedHashSet<>();
+    for (String ns : watchNamespaces) {
+      if (!KubernetesNames.isDnsLabel(ns)) {
+        throw KubemigrateException.usage(
+            "invalid --watch-namespace '%s': a namespace is a DNS label (a-z, 0-9, -)", ns);
+      }
+      namespaces.add(ns);
+    }
+    try (ClusterOptions.Connected connected = cluster.connect(null)) {
+      if (!allNamespaces && namespaces.isEmpty()) {
+        namespaces.add(connected.namespace());
+      }
+      String lease = null;
+      if (leaderElect) {
+        lease =
+            leaseNamespace != null ? leaseNamespace : envOr("POD_NAMESPACE", connected.namespace());
+      }
+      OperatorSettings settings =
+          new OperatorSettings(
+              allNamespaces ? Set.of() : namespaces,
+              maxConcurrentRuns,
+              metricsPort,
+              lease,
+              envOr("POD_NAME", RunCommand.hostname()));
+      CompletableFuture<ExitCode> done = new CompletableFuture<>();
+      try (KubemigrateOperator operator =
+          new KubemigrateOperator(connected.client(), settings, Clock.systemUTC())) {
+        Interrupts.onInterrupt(() -> done.complete(ExitCode.SUCCEEDED));
+        operator.stopped().thenAccept(done::complete);
+        operator.start();
+        System.err.println(
+            "kubemigrate operator "
+                + settings.identity()
+                + " started"
+                + (operator.metricsPort() > 0
+                    ? "; metrics on :" + operator.metricsPort() + "/metrics"
+                    : ""));
+        ExitCode code = done.get();
+        System.err.println("kubemigrate operator stopping");
+        return code.code();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  private static String envOr(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.kubemigrate.migration;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.kubemigrate.job.Durations;
+import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.outcome.KubemigrateException;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The spec of a {@code Migration}: what {@code kubemigrate run -f} reads and what the operator
+ * reconciles. One shape for both, so a file and a resource mean the same migration. Durations are
+ * strings such as {@code "10m"}; everything else takes the standard Kubernetes shapes.
+ *
+ * @param attempt the attempt wanted: a failed version is not run again until this is raised above
+ *     the attempt that failed (default 1)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record MigrationResourceSpec(
+    @Required @PrinterColumn(name = "App") @JsonPropertyDescription("The application migrated.")
+        String app,
+    @PrinterColumn(name = "Version")
+        @JsonPropertyDescription("The app version this migration is for (default: the image tag).")
+        String version,
+    @JsonPropertyDescription("pre (default): before the rollout.") String phase,
+    @Required @JsonPropertyDescription("The migration image.") String image,
+    List<String> command,
+    List<String> args,
+    List<EnvVar> env,
+    List<EnvFromSource> envFrom,
+    String serviceAccountName,
+    @JsonPropertyDescription("How long the migration may run, e.g. 10m (default 30m).")
+        String timeout,
+    @Min(0) @JsonPropertyDescription("Pod retries within one attempt (Job backoffLimit).")
+        Integer retries,
+    @JsonPropertyDescription("How long a pod may fail to start before the run fails (default 2m).")
+        String startupGrace,
+    String ttlAfterFinished,
+    ResourceRequirements resources,
+    Map<String, String> nodeSelector,
+    List<Toleration> tolerations,
+    List<PullSecret> imagePullSecrets,
+    String imagePullPolicy,
+    // Schema-less on purpose: the whole PodSpec schema would make the CRD 160 KB, past what
+    // `kubectl apply` can store in its last-applied annotation. The engine validates it instead.
+    @PreserveUnknownFields
+        @SchemaFrom(type = Object.class)
+        @JsonPropertyDescription("A pod template merged under the migration's pod.")
+        PodTemplateSpec podTemplate,
+    @Min(1)
+        @JsonPropertyDescription(
+            "The attempt wanted (default 1): raise it to run a failed version again.")
+        Integer attempt) {
+
+  /** The engine's spec, with defaults applied and not yet validated. */
+  public MigrationSpec toMigrationSpec() {
+    return MigrationSpec.builder()
+        .app(app)
+        .version(version)
+        .phase(phase == null ? null : Phase.parse(phase))
+        .image(image)
+        .command(command)
+        .args(args)
+        .env(env)
+        .envFrom(envFrom)
+        .serviceAccountName(serviceAccountName)
+        .timeout(duration(timeout, "spec.timeout", false))
+        .retries(retries == null ? 0 : retries)
+        .startupGrace(duration(startupGrace, "spec.startupGrace", true))
+        .ttlAfterFinished(duration(ttlAfterFinished, "spec.ttlAfterFinished", true))
+        .resources(resources)
+        .nodeSelector(nodeSelector)
+        .tolerations(tolerations)
+        .imagePullSecrets(
+            imagePullSecrets == null
+                ? null
+                : imagePullSecrets.stream().map(s -> s == null ? null : s.name()).toList())
+        .imagePullPolicy(imagePullPolicy)
+        .podTemplate(podTemplate)
+        .build();
+  }
+
+  /** The attempt wanted, 1 when not set. */
+  public int wantedAttempt() {
+    if (attempt == null) {
+      return 1;
+    }
+    if (attempt < 1) {
+      throw KubemigrateException.usage("invalid spec.attempt %d: use 1 or more", attempt);
+    }
+    return attempt;
+  }
+
+  private static Duration duration(String text, String field, boolean allowZero) {
+    return text == null ? null : Durations.parse(text, field, allowZero);
+  }
+
+  /** An image pull secret, written as a name or as {@code {name: ...}}. */
+  public record PullSecret(String name) {
+
+    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+    public PullSecret(@JsonProperty("name") String name) {
+      this.name = name;
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static PullSecret of(String name) {
+      return new PullSecret(name);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.kubemigrate.operator;
+
+import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.job.RunNames;
+import dev.kubemigrate.job.SpecHash;
+import dev.kubemigrate.migration.Migration;
+import dev.kubemigrate.migration.MigrationStatus;
+import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.record.RecordStore;
+import dev.kubemigrate.record.RunRecord;
+import dev.kubemigrate.record.RunState;
+import dev.kubemigrate.record.StoredRecord;
+import dev.kubemigrate.run.RunRequest;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reconciles a {@code Migration}: reads its run's record, starts the run through the engine when
+ * the record says it is due, and writes the record into the status. It never blocks on a migration:
+ * {@link Runs} drives it and asks for a reconcile whenever it moves.
+ *
+ * <p>Exactly once, across restarts and replicas, comes from the engine: the record is the claim,
+ * and a new operator that finds a run under way attaches to its Job instead of starting another.
+ */
+@ControllerConfiguration(
+    name = MigrationReconciler.NAME,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public final class MigrationReconciler implements Reconciler<Migration> {
+
+  static final String NAME = "migration";
+
+  /** How long after a run broke on an API error before it is tried again. */
+  static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(10);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final String identity;
+  private final MigrationEvents events;
+  private final SimpleInboundEventSource<Migration> runChanges =
+      new SimpleInboundEventSource<>("run-changes");
+  private final Runs runs;
+
+  MigrationReconciler(
+      KubernetesClient client,
+      Clock clock,
+      String identity,
+      int maxConcurrentRuns,
+      OperatorMetrics metrics) {
+    this.client = client;
+    this.clock = clock;
+    this.identity = identity;
+    this.events = new MigrationEvents(client, clock, identity);
+    this.runs = new Runs(client, clock, maxConcurrentRuns, metrics, runChanges::propagateEvent);
+  }
+
+  @Override
+  public List<EventSource<?, Migration>> prepareEventSources(
+      io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<Migration> context) {
+    return List.of(runChanges);
+  }
+
+  @Override
+  public UpdateControl<Migration> reconcile(Migration m, Context<Migration> context) {
+    Instant now = clock.instant();
+    ResourceID id = ResourceID.fromResource(m);
+    String namespace = m.getMetadata().getNamespace();
+
+    MigrationSpec spec;
+    int wanted;
+    try {
+      if (m.getSpec() == null) {
+        throw KubemigrateException.usage("spec is missing");
+      }
+      spec = m.getSpec().toMigrationSpec().validate();
+      wanted = m.getSpec().wantedAttempt();
+    } catch (KubemigrateException e) {
+      return report(m, MigrationStatuses.invalidSpec(m, e.getMessage(), now));
+    }
+
+    RunRecord r =
+        new RecordStore(client, namespace)
+            .get(spec.app(), spec.phase(), spec.version())
+            .map(StoredRecord::record)
+            .orElse(null);
+    if (r != null && !SpecHash.of(spec).equals(r.specHash())) {
+      return report(
+          m,
+          MigrationStatuses.conflict(
+              m,
+              r,
+              RunNames.describe(spec.app(), spec.phase(), spec.version())
+                  + " was already run with another spec (image "
+                  + r.image()
+                  + "): a changed migration needs a new version",
+              now));
+    }
+    boolean done =
+        r != null
+            && (r.state() == RunState.SUCCEEDED
+                || (r.state() == RunState.FAILED && r.attempt() >= wanted));
+    if (done || runs.isActive(id)) {
+      return report(m, MigrationStatuses.of(m, spec.version(), r, null, now));
+    }
+
+    Optional<Runs.RunError> error = runs.lastError(id);
+    if (error.isPresent() && error.get().terminal()) {
+      return report(m, MigrationStatuses.invalidSpec(m, error.get().message(), now));
+    }
+    if (error.isPresent()) {
+      Duration wait = Duration.between(now, error.get().at().plus(RETRY_AFTER_ERROR));
+      if (!wait.isNegative() && !wait.isZero()) {
+        String note = "the last try broke: " + error.get().message() + "; trying again";
+        return report(m, MigrationStatuses.of(m, spec.version(), r, note, now))
+            .rescheduleAfter(wait);
+      }
+    }
+
+    boolean retry = r != null && r.state() == RunState.FAILED;
+    runs.submit(
+        id,
+        new RunRequest(
+            spec,
+            namespace,
+            retry,
+            wanted,
+            "kubemigrate operator " + identity + " for migration/" + m.getMetadata().getName(),
+            false,
+            null));
+    String note =
+        retry
+            ? "starting attempt " + (r.attempt() + 1) + " (spec.attempt is " + wanted + ")"
+            : r == null ? "starting" : null;
+    return report(m, MigrationStatuses.of(m, spec.version(), r, note, now));
+  }
+
+  /** Patches the status when it says something new, with an Event when the phase changes. */
+  private UpdateControl<Migration> report(Migration m, MigrationStatus next) {
+    MigrationStatus previous = m.getStatus();
+    if (MigrationStatuses.same(previous, next)) {
+      return UpdateControl.noUpdate();
+    }
+    announce(m, previous, next);
+    m.setStatus(next);
+    return UpdateControl.patchStatus(m);
+  }
+
+  private void announce(Migration m, MigrationStatus previous, MigrationStatus next) {
+    String before = previous == null ? null : previous.phase() + "/" + previous.reason();
+    String after = next.phase() + "/" + next.reason();
+    if (Objects.equals(before, after)) {
+      return;
+    }
+    switch (next.phase()) {
+      case MigrationStatuses.RUNNING -> events.normal(m, next.reason(), next.message());
+      case MigrationStatuses.SUCCEEDED -> events.normal(m, "Succeeded", next.message());
+      case MigrationStatuses.FAILED -> events.warning(m, next.reason(), next.message());
+      default -> {
+        // Pending says nothing worth an event.
+      }
+    }
+  }
+
+  /** Stops waiting for the runs in flight; their Jobs go on (see {@link Runs#close()}). */
+  void stop() {
+    runs.close();
+  }
+}

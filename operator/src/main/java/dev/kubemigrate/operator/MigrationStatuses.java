@@ -1,0 +1,233 @@
+package dev.kubemigrate.operator;
+
+import dev.kubemigrate.migration.Migration;
+import dev.kubemigrate.migration.MigrationStatus;
+import dev.kubemigrate.record.RecordCodec;
+import dev.kubemigrate.record.RunRecord;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The status of a {@code Migration}, computed from its run's record: pure, no I/O.
+ *
+ * <p>The conditions follow kstatus, which Argo CD, Flux and {@code kubectl wait} understand: {@code
+ * Ready} is True once the migration succeeded; {@code Reconciling} is True while it is pending or
+ * running; {@code Stalled} is True when it failed and will not be retried until the spec changes.
+ */
+final class MigrationStatuses {
+
+  static final String READY = "Ready";
+  static final String RECONCILING = "Reconciling";
+  static final String STALLED = "Stalled";
+
+  static final String PENDING = "Pending";
+  static final String RUNNING = "Running";
+  static final String SUCCEEDED = "Succeeded";
+  static final String FAILED = "Failed";
+
+  private MigrationStatuses() {}
+
+  /** The spec cannot be run as written: Stalled until it changes. */
+  static MigrationStatus invalidSpec(Migration m, String message, Instant now) {
+    return stalled(m, null, "InvalidSpec", message, now);
+  }
+
+  /** This version was already run with another spec (exit 6 for `run`): Stalled. */
+  static MigrationStatus conflict(Migration m, RunRecord r, String message, Instant now) {
+    return stalled(m, r, "SpecConflict", message, now);
+  }
+
+  /**
+   * The status that the record says.
+   *
+   * @param r the run's record, or null before it was claimed
+   * @param note what the operator is doing when the record does not say it (queued, retrying)
+   */
+  static MigrationStatus of(Migration m, String version, RunRecord r, String note, Instant now) {
+    if (r == null) {
+      return build(
+          m,
+          PENDING,
+          version,
+          null,
+          "Pending",
+          note,
+          List.of(
+              condition(m, READY, "False", "Pending", note, now),
+              condition(m, RECONCILING, "True", "Pending", note, now),
+              condition(m, STALLED, "False", "Pending", null, now)));
+    }
+    return switch (r.state()) {
+      case PENDING, RUNNING -> {
+        String message =
+            note != null
+                ? note
+                : "attempt "
+                    + r.attempt()
+                    + " running in Job "
+                    + r.jobName()
+                    + " since "
+                    + r.startedAt();
+        yield build(
+            m,
+            RUNNING,
+            version,
+            r,
+            "Running",
+            message,
+            List.of(
+                condition(m, READY, "False", "Running", message, now),
+                condition(m, RECONCILING, "True", "Running", message, now),
+                condition(m, STALLED, "False", "Running", null, now)));
+      }
+      case SUCCEEDED -> {
+        String message = "migrated at " + r.finishedAt() + " by Job " + r.jobName();
+        yield build(
+            m,
+            SUCCEEDED,
+            version,
+            r,
+            "Succeeded",
+            message,
+            List.of(
+                condition(m, READY, "True", "Succeeded", message, now),
+                condition(m, RECONCILING, "False", "Succeeded", null, now),
+                condition(m, STALLED, "False", "Succeeded", null, now)));
+      }
+      case FAILED -> {
+        if (note != null) {
+          // Failed, but a new attempt is on its way (spec.attempt was raised).
+          yield build(
+              m,
+              RUNNING,
+              version,
+              r,
+              "Retrying",
+              note,
+              List.of(
+                  condition(m, READY, "False", "Retrying", note, now),
+                  condition(m, RECONCILING, "True", "Retrying", note, now),
+                  condition(m, STALLED, "False", "Retrying", null, now)));
+        }
+        yield stalled(m, r, r.reason(), failedMessage(r), now);
+      }
+    };
+  }
+
+  private static String failedMessage(RunRecord r) {
+    return "attempt "
+        + r.attempt()
+        + " failed"
+        + (r.finishedAt() == null ? "" : " at " + r.finishedAt())
+        + ": "
+        + r.message()
+        + "; raise spec.attempt to "
+        + (r.attempt() + 1)
+        + " to run it again, or apply a new version";
+  }
+
+  private static MigrationStatus stalled(
+      Migration m, RunRecord r, String reason, String message, Instant now) {
+    String why = reason == null ? "Failed" : reason;
+    return build(
+        m,
+        FAILED,
+        r == null ? null : r.version(),
+        r,
+        why,
+        message,
+        List.of(
+            condition(m, READY, "False", why, message, now),
+            condition(m, RECONCILING, "False", why, null, now),
+            condition(m, STALLED, "True", why, message, now)));
+  }
+
+  private static MigrationStatus build(
+      Migration m,
+      String phase,
+      String version,
+      RunRecord r,
+      String reason,
+      String message,
+      List<Condition> conditions) {
+    return new MigrationStatus(
+        phase,
+        m.getMetadata().getGeneration(),
+        conditions,
+        version,
+        reason,
+        message,
+        r == null ? null : r.attempt(),
+        r == null ? null : r.jobName(),
+        r == null || r.startedAt() == null ? null : r.startedAt().toString(),
+        r == null || r.finishedAt() == null ? null : r.finishedAt().toString(),
+        r == null ? null : r.startedBy(),
+        r == null ? null : r.exitCode(),
+        r == null ? null : RecordCodec.name(r.app(), r.phase(), r.version()),
+        r == null || r.logTail() == null || r.logTail().isEmpty() ? null : r.logTail());
+  }
+
+  private static Condition condition(
+      Migration m, String type, String status, String reason, String message, Instant now) {
+    Condition previous = previous(m, type);
+    String since =
+        previous != null && status.equals(previous.getStatus())
+            ? previous.getLastTransitionTime()
+            : now.toString();
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        // Absent rather than empty: the client turns "" into null, which the schema refuses.
+        .withMessage(message == null || message.isEmpty() ? null : message)
+        .withObservedGeneration(m.getMetadata().getGeneration())
+        .withLastTransitionTime(since)
+        .build();
+  }
+
+  private static Condition previous(Migration m, String type) {
+    if (m.getStatus() == null || m.getStatus().conditions() == null) {
+      return null;
+    }
+    return m.getStatus().conditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** True when the two statuses say the same, whatever the times of their conditions. */
+  static boolean same(MigrationStatus a, MigrationStatus b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return Objects.equals(withoutTimes(a), withoutTimes(b));
+  }
+
+  private static MigrationStatus withoutTimes(MigrationStatus s) {
+    List<Condition> conditions = new ArrayList<>();
+    if (s.conditions() != null) {
+      for (Condition c : s.conditions()) {
+        conditions.add(new ConditionBuilder(c).withLastTransitionTime(null).build());
+      }
+    }
+    return new MigrationStatus(
+        s.phase(),
+        s.observedGeneration(),
+        conditions,
+        s.version(),
+        s.reason(),
+        s.message(),
+        s.attempt(),
+        s.jobName(),
+        s.startedAt(),
+        s.finishedAt(),
+        s.startedBy(),
+        s.exitCode(),
+        s.record(),
+        s.logTail());
+  }
+}

@@ -1,0 +1,34 @@
+package dev.kubemigrate.operator;
+
+import java.util.Set;
+
+/**
+ * How {@code kubemigrate operator} runs.
+ *
+ * @param namespaces the namespaces whose Migrations it reconciles; empty: all namespaces
+ * @param maxConcurrentRuns migrations run at once; more wait in a queue
+ * @param metricsPort the port of {@code /metrics} and {@code /healthz}; 0 picks a free one, -1:
+ *     none
+ * @param leaseNamespace the namespace of the leader-election Lease; null: no leader election
+ * @param identity this replica's name, in the Lease, the records and the Events
+ */
+public record OperatorSettings(
+    Set<String> namespaces,
+    int maxConcurrentRuns,
+    int metricsPort,
+    String leaseNamespace,
+    String identity) {
+
+  public static final String LEASE_NAME = "kubemigrate-operator";
+
+  public OperatorSettings {
+    namespaces = Set.copyOf(namespaces);
+    if (maxConcurrentRuns < 1) {
+      throw new IllegalArgumentException("maxConcurrentRuns must be 1 or more");
+    }
+  }
+
+  public boolean allNamespaces() {
+    return namespaces.isEmpty();
+  }
+}

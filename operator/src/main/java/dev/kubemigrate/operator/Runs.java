@@ -1,0 +1,159 @@
+package dev.kubemigrate.operator;
+
+import dev.kubemigrate.outcome.ExitCode;
+import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.run.RunEngine;
+import dev.kubemigrate.run.RunListener;
+import dev.kubemigrate.run.RunOutcome;
+import dev.kubemigrate.run.RunRequest;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The migrations this operator is running: each one is a call of the same {@link RunEngine} that
+ * {@code kubemigrate run} uses, on a bounded pool of threads, so a reconcile never blocks on a
+ * migration. When a run changes or ends, {@code changed} asks for the Migration to be reconciled.
+ */
+final class Runs implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Runs.class);
+
+  /** How a run this operator started last ended without a result in the record. */
+  record RunError(ExitCode exitCode, String message, Instant at) {
+    /** A usage error or a conflict does not get better by trying again; an API error may. */
+    boolean terminal() {
+      return exitCode == ExitCode.USAGE || exitCode == ExitCode.CONFLICT;
+    }
+  }
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final Consumer<ResourceID> changed;
+  private final OperatorMetrics metrics;
+  private final ExecutorService pool;
+  private final Map<ResourceID, RunEngine> active = new ConcurrentHashMap<>();
+  private final Map<ResourceID, RunError> errors = new ConcurrentHashMap<>();
+  private final AtomicInteger running = new AtomicInteger();
+
+  Runs(
+      KubernetesClient client,
+      Clock clock,
+      int maxConcurrent,
+      OperatorMetrics metrics,
+      Consumer<ResourceID> changed) {
+    this.client = client;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.changed = changed;
+    AtomicInteger threads = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            maxConcurrent,
+            r -> {
+              Thread t = new Thread(r, "migration-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    metrics.gauges(this::runningCount, this::queuedCount);
+  }
+
+  boolean isActive(ResourceID id) {
+    return active.containsKey(id);
+  }
+
+  Optional<RunError> lastError(ResourceID id) {
+    return Optional.ofNullable(errors.get(id));
+  }
+
+  /** Starts the run unless one is already active for this Migration; false if one was. */
+  boolean submit(ResourceID id, RunRequest request) {
+    RunEngine engine = new RunEngine(client, clock, listener(id));
+    if (active.putIfAbsent(id, engine) != null) {
+      return false;
+    }
+    errors.remove(id);
+    pool.execute(() -> drive(id, engine, request));
+    return true;
+  }
+
+  /** How logs name a Migration: namespace/name. */
+  static String name(ResourceID id) {
+    return id.getNamespace().map(ns -> ns + "/").orElse("") + id.getName();
+  }
+
+  private void drive(ResourceID id, RunEngine engine, RunRequest request) {
+    running.incrementAndGet();
+    try {
+      RunOutcome outcome = engine.run(request);
+      LOG.info("{}: {} (exit {})", name(id), outcome.summary(), outcome.exitCode().code());
+      metrics.outcome(outcome);
+      if (outcome.record() == null && outcome.exitCode() != ExitCode.INTERRUPTED) {
+        errors.put(id, new RunError(outcome.exitCode(), outcome.summary(), clock.instant()));
+      }
+    } catch (KubemigrateException e) {
+      LOG.warn("{}: {} (exit {})", name(id), e.getMessage(), e.exitCode().code());
+      metrics.error(e.exitCode());
+      errors.put(id, new RunError(e.exitCode(), e.getMessage(), clock.instant()));
+    } catch (RuntimeException e) {
+      LOG.error("{}: the run broke", name(id), e);
+      metrics.error(ExitCode.KUBERNETES_API);
+      errors.put(
+          id,
+          new RunError(ExitCode.KUBERNETES_API, String.valueOf(e.getMessage()), clock.instant()));
+    } finally {
+      running.decrementAndGet();
+      active.remove(id);
+      changed.accept(id);
+    }
+  }
+
+  private RunListener listener(ResourceID id) {
+    return new RunListener() {
+      @Override
+      public void progress(String message) {
+        LOG.info("{}: {}", name(id), message);
+        changed.accept(id);
+      }
+
+      @Override
+      public void logLine(String pod, String line) {
+        LOG.debug("{} {}: {}", name(id), pod, line);
+      }
+    };
+  }
+
+  int runningCount() {
+    return running.get();
+  }
+
+  int queuedCount() {
+    return Math.max(0, active.size() - running.get());
+  }
+
+  /**
+   * Stops waiting for every run, as Ctrl-C does for {@code run}: the Jobs go on, and whichever
+   * operator reconciles next attaches to them.
+   */
+  @Override
+  public void close() {
+    active.values().forEach(RunEngine::interrupt);
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
