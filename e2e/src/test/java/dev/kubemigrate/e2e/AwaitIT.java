@@ -95,14 +95,19 @@ class AwaitIT {
         script);
   }
 
-  /** The app: version N's pods await version N's migration in their init container. */
+  /** Three replicas of the app at this version. */
   private static Deployment deployment(String version) {
+    return deployment(version, 3);
+  }
+
+  /** The app: version N's pods await version N's migration in their init container. */
+  static Deployment deployment(String version, int replicas) {
     return new DeploymentBuilder()
         .withNewMetadata()
         .withName("shop")
         .endMetadata()
         .withNewSpec()
-        .withReplicas(3)
+        .withReplicas(replicas)
         .withNewSelector()
         .addToMatchLabels("app", "shop")
         .endSelector()

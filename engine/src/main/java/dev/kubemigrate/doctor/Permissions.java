@@ -48,6 +48,8 @@ public final class Permissions {
         add(p, "kubemigrate.dev", "migrations", "get", "list", "watch");
         add(p, "kubemigrate.dev", "migrations/status", "get", "patch", "update");
         add(p, "", "events", "create");
+        // Its own leader-election Lease is renewed with a patch.
+        add(p, "coordination.k8s.io", "leases", "patch");
       }
       case EXEC -> {
         add(p, "", "configmaps", "get", "list", "watch", "create", "update");

@@ -1,0 +1,358 @@
+package dev.kubemigrate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kubemigrate.migration.Migration;
+import dev.kubemigrate.migration.MigrationStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The GitOps flow on the real cluster: the operator installed from deploy/operator, Migrations and
+ * a Deployment applied together as Argo CD or Flux would, the app's pods gated by `await`.
+ */
+@ExtendWith(LocalCluster.class)
+class OperatorIT {
+
+  private KubernetesClient client;
+  private List<HasMetadata> installed = List.of();
+
+  /** The ClusterRole and its binding outlive the test's namespace: delete them. */
+  @AfterEach
+  void uninstall() {
+    installed.stream()
+        .filter(o -> o.getMetadata().getNamespace() == null)
+        .forEach(o -> client.resource(o).delete());
+  }
+
+  private void install(KubernetesClient client, TestNamespace ns, int replicas) {
+    this.client = client;
+    installed = OperatorInstall.install(client, ns.name(), replicas);
+  }
+
+  @Test
+  @DisplayName(
+      "A Migration applied with its Deployment runs once against PostgreSQL, then the app starts")
+  void migrationAndDeploymentAppliedTogether(
+      KubernetesClient client, TestNamespace ns, Postgres db, Kubemigrate km) throws Exception {
+    // Given the operator, installed from the shipped manifests, and the database's secret
+    install(client, ns, 1);
+    client.secrets().inNamespace(ns.name()).resource(db.flywaySecret("db")).create();
+    ServiceAccounts.applyRbac(client, ns.name(), "await");
+
+    // When the Migration and the Deployment that awaits it are applied at once
+    apply(client, ns, flywayMigration("shop", "1.0.0"));
+    client.apps().deployments().inNamespace(ns.name()).resource(app("1.0.0")).create();
+
+    // Then the migration runs once, `kubectl wait --for=condition=Ready` sees it, the app starts
+    Migration ready = awaitCondition(client, ns, "shop", "Ready", "True");
+    assertThat(kubectlWait(km.kubeconfig(), ns, "shop")).isZero();
+    awaitAvailable(client, ns, 2);
+    MigrationStatus status = ready.getStatus();
+    assertThat(status.phase()).isEqualTo("Succeeded");
+    assertThat(status.observedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+    assertThat(status.logTail()).contains("Successfully applied 3 migrations");
+    assertThat(status.startedBy()).contains("kubemigrate operator");
+    assertThat(condition(ready, "Reconciling").getStatus()).isEqualTo("False");
+    assertThat(condition(ready, "Stalled").getStatus()).isEqualTo("False");
+    assertThat(count(db, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(3);
+    assertThat(jobs(client, ns)).hasSize(1);
+    assertThat(eventReasons(client, ns, "shop")).contains("Running", "Succeeded");
+  }
+
+  @Test
+  @DisplayName(
+      "A failing Migration is Stalled with its reason and log, holds the app, and a new version"
+          + " fixes it")
+  void failedMigrationStallsUntilANewVersion(KubernetesClient client, TestNamespace ns) {
+    // Given the operator
+    install(client, ns, 1);
+    ServiceAccounts.applyRbac(client, ns.name(), "await");
+
+    // When a migration that fails is applied with its app
+    apply(
+        client,
+        ns,
+        shellMigration("shop", "2", "echo 'ERROR: relation \"orders\" does not exist'; exit 3"));
+    client.apps().deployments().inNamespace(ns.name()).resource(app("2")).create();
+
+    // Then it is Stalled, with the reason, exit code and log tail in its status, and not retried
+    Migration stalled = awaitCondition(client, ns, "shop", "Stalled", "True");
+    MigrationStatus status = stalled.getStatus();
+    assertThat(status.phase()).isEqualTo("Failed");
+    assertThat(status.exitCode()).isEqualTo(3);
+    assertThat(status.logTail()).contains("relation \"orders\" does not exist");
+    assertThat(condition(stalled, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(stalled, "Stalled").getMessage())
+        .contains("exited with code 3")
+        .contains("spec.attempt");
+    assertThat(eventReasons(client, ns, "shop")).contains(status.reason());
+    // ...and the app's pods are held in their init container
+    Pod held =
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(() -> appPod(client, ns), p -> p != null && initFailedOnce(p));
+    assertThat(available(client, ns)).isZero();
+    assertThat(
+            client
+                .pods()
+                .inNamespace(ns.name())
+                .withName(held.getMetadata().getName())
+                .inContainer("await-migration")
+                .getLog())
+        .contains("failed");
+    assertThat(jobs(client, ns)).hasSize(1);
+
+    // When the spec is fixed with a new version, and the app follows
+    apply(client, ns, shellMigration("shop", "3", "echo 'fixed'"));
+    client.apps().deployments().inNamespace(ns.name()).resource(app("3")).update();
+
+    // Then it runs and becomes Ready for the new generation, and the app becomes available
+    Migration fixed = awaitCondition(client, ns, "shop", "Ready", "True");
+    assertThat(fixed.getStatus().observedGeneration()).isEqualTo(2L);
+    assertThat(fixed.getStatus().version()).isEqualTo("3");
+    awaitAvailable(client, ns, 2);
+    assertThat(jobs(client, ns)).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("An operator restarted in the middle of a migration attaches to it: it runs once")
+  void restartMidMigrationRunsOnce(KubernetesClient client, TestNamespace ns) {
+    // Given the operator, running a migration that takes a while
+    install(client, ns, 1);
+    OperatorInstall.awaitReady(client, ns.name(), 1);
+    apply(client, ns, shellMigration("shop", "1", "echo started; sleep 20; echo finished"));
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () -> migration(client, ns, "shop"),
+            m -> running(m) && m.getStatus().jobName() != null);
+    Pod first = OperatorInstall.pods(client, ns.name()).get(0);
+
+    // When its pod is deleted mid-migration, and the Deployment starts another
+    client.pods().inNamespace(ns.name()).resource(first).delete();
+
+    // Then the new operator records the result of the same Job: one Job, one pod, one attempt
+    Migration done = awaitCondition(client, ns, "shop", "Ready", "True");
+    assertThat(OperatorInstall.pods(client, ns.name()))
+        .extracting(p -> p.getMetadata().getName())
+        .doesNotContain(first.getMetadata().getName());
+    assertThat(done.getStatus().attempt()).isEqualTo(1);
+    assertThat(done.getStatus().logTail()).contains("started").contains("finished");
+    assertThat(jobs(client, ns)).hasSize(1);
+    assertThat(client.pods().inNamespace(ns.name()).withLabel("job-name").list().getItems())
+        .hasSize(1);
+  }
+
+  @Test
+  @DisplayName("Two operator replicas elect one leader; each Migration runs once")
+  void twoReplicasOneLeader(KubernetesClient client, TestNamespace ns) {
+    // Given two replicas of the operator
+    install(client, ns, 2);
+    OperatorInstall.awaitReady(client, ns.name(), 2);
+    String leader =
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(() -> OperatorInstall.leader(client, ns.name()), l -> l != null);
+
+    // When three Migrations are applied
+    for (String app : List.of("shop", "billing", "search")) {
+      apply(client, ns, shellMigration(app, "1", "echo migrating " + app));
+    }
+
+    // Then each is Ready, by exactly one Job, started by the leader
+    for (String app : List.of("shop", "billing", "search")) {
+      Migration m = awaitCondition(client, ns, app, "Ready", "True");
+      assertThat(m.getStatus().startedBy()).contains(leader);
+    }
+    assertThat(jobs(client, ns)).hasSize(3);
+    assertThat(OperatorInstall.pods(client, ns.name()))
+        .extracting(p -> p.getMetadata().getName())
+        .contains(leader);
+    String follower =
+        OperatorInstall.pods(client, ns.name()).stream()
+            .map(p -> p.getMetadata().getName())
+            .filter(n -> !n.equals(leader))
+            .findFirst()
+            .orElseThrow();
+    assertThat(client.pods().inNamespace(ns.name()).withName(follower).getLog())
+        .doesNotContain("claimed the run");
+  }
+
+  // ---- helpers ----
+
+  private static String flywayMigration(String app, String version) {
+    return """
+        apiVersion: kubemigrate.dev/v1alpha1
+        kind: Migration
+        metadata:
+          name: %s
+        spec:
+          app: %s
+          version: "%s"
+          image: %s
+          imagePullPolicy: Never
+          args: [migrate]
+          envFrom:
+            - secretRef: {name: db}
+          timeout: 5m
+        """
+        .formatted(app, app, version, Images.FLYWAY);
+  }
+
+  private static String shellMigration(String app, String version, String script) {
+    return """
+        apiVersion: kubemigrate.dev/v1alpha1
+        kind: Migration
+        metadata:
+          name: %s
+        spec:
+          app: %s
+          version: "%s"
+          image: %s
+          imagePullPolicy: Never
+          command: [sh, -c, '%s']
+          timeout: 5m
+        """
+        .formatted(app, app, version, Images.BUSYBOX, script.replace("'", "''"));
+  }
+
+  private static void apply(KubernetesClient client, TestNamespace ns, String yaml) {
+    client.resourceList(yaml).inNamespace(ns.name()).createOrReplace();
+  }
+
+  private static Deployment app(String version) {
+    return AwaitIT.deployment(version, 2);
+  }
+
+  private static Migration migration(KubernetesClient client, TestNamespace ns, String name) {
+    return client.resources(Migration.class).inNamespace(ns.name()).withName(name).get();
+  }
+
+  private static Migration awaitCondition(
+      KubernetesClient client, TestNamespace ns, String name, String type, String status) {
+    try {
+      return await()
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> migration(client, ns, name),
+              m ->
+                  m != null
+                      && m.getStatus() != null
+                      && m.getMetadata().getGeneration().equals(m.getStatus().observedGeneration())
+                      && condition(m, type) != null
+                      && status.equals(condition(m, type).getStatus()));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "migration/"
+              + name
+              + " never had "
+              + type
+              + "="
+              + status
+              + "; it is "
+              + migration(client, ns, name)
+              + "\noperator logs:\n"
+              + OperatorInstall.logs(client, ns.name()),
+          e);
+    }
+  }
+
+  private static boolean running(Migration m) {
+    return m != null && m.getStatus() != null && "Running".equals(m.getStatus().phase());
+  }
+
+  private static Condition condition(Migration m, String type) {
+    if (m.getStatus() == null || m.getStatus().conditions() == null) {
+      return null;
+    }
+    return m.getStatus().conditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static List<Job> jobs(KubernetesClient client, TestNamespace ns) {
+    return client.batch().v1().jobs().inNamespace(ns.name()).list().getItems();
+  }
+
+  private static List<String> eventReasons(KubernetesClient client, TestNamespace ns, String name) {
+    return client.v1().events().inNamespace(ns.name()).list().getItems().stream()
+        .filter(e -> "Migration".equals(e.getInvolvedObject().getKind()))
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  private static Pod appPod(KubernetesClient client, TestNamespace ns) {
+    return client.pods().inNamespace(ns.name()).withLabel("app", "shop").list().getItems().stream()
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static boolean initFailedOnce(Pod p) {
+    return p.getStatus().getInitContainerStatuses().stream()
+        .anyMatch(
+            s ->
+                s.getRestartCount() > 0
+                    || (s.getState() != null && s.getState().getTerminated() != null));
+  }
+
+  private static int available(KubernetesClient client, TestNamespace ns) {
+    Deployment d = client.apps().deployments().inNamespace(ns.name()).withName("shop").get();
+    Integer n = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
+    return n == null ? 0 : n;
+  }
+
+  private static void awaitAvailable(KubernetesClient client, TestNamespace ns, int replicas) {
+    await().atMost(Duration.ofMinutes(2)).until(() -> available(client, ns) == replicas);
+  }
+
+  /** `kubectl wait --for=condition=Ready`, as a pipeline or a person would call it. */
+  private static int kubectlWait(Path kubeconfig, TestNamespace ns, String name) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "kubectl",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "-n",
+                ns.name(),
+                "wait",
+                "--for=condition=Ready",
+                "migration/" + name,
+                "--timeout=30s")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).contains("condition met");
+    return p.exitValue();
+  }
+
+  private static int count(Postgres db, String sql) throws Exception {
+    try (Connection c = db.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+}
