@@ -14,9 +14,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +70,7 @@ class OperatorIT {
     assertThat(status.startedBy()).contains("kubemigrate operator");
     assertThat(condition(ready, "Reconciling").getStatus()).isEqualTo("False");
     assertThat(condition(ready, "Stalled").getStatus()).isEqualTo("False");
-    assertThat(count(db, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(3);
+    assertThat(db.count("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(3);
     assertThat(jobs(client, ns)).hasSize(1);
     assertThat(eventReasons(client, ns, "shop")).contains("Running", "Succeeded");
   }
@@ -200,25 +197,24 @@ class OperatorIT {
   // ---- helpers ----
 
   private static String flywayMigration(String app, String version) {
-    return """
-        apiVersion: kubemigrate.dev/v1alpha1
-        kind: Migration
-        metadata:
-          name: %s
-        spec:
-          app: %s
-          version: "%s"
-          image: %s
-          imagePullPolicy: Never
+    return migration(
+        app,
+        version,
+        Images.FLYWAY,
+        """
           args: [migrate]
           envFrom:
             - secretRef: {name: db}
-          timeout: 5m
-        """
-        .formatted(app, app, version, Images.FLYWAY);
+        """);
   }
 
   private static String shellMigration(String app, String version, String script) {
+    return migration(
+        app, version, Images.BUSYBOX, "  command: [sh, -c, '" + script.replace("'", "''") + "']\n");
+  }
+
+  /** A Migration as a user writes it; {@code container} adds lines to its spec. */
+  private static String migration(String app, String version, String image, String container) {
     return """
         apiVersion: kubemigrate.dev/v1alpha1
         kind: Migration
@@ -229,10 +225,10 @@ class OperatorIT {
           version: "%s"
           image: %s
           imagePullPolicy: Never
-          command: [sh, -c, '%s']
           timeout: 5m
         """
-        .formatted(app, app, version, Images.BUSYBOX, script.replace("'", "''"));
+            .formatted(app, app, version, image)
+        + container;
   }
 
   private static void apply(KubernetesClient client, TestNamespace ns, String yaml) {
@@ -345,14 +341,5 @@ class OperatorIT {
     assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
     assertThat(out).contains("condition met");
     return p.exitValue();
-  }
-
-  private static int count(Postgres db, String sql) throws Exception {
-    try (Connection c = db.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getInt(1);
-    }
   }
 }

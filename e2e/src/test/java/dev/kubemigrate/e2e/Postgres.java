@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -38,6 +39,16 @@ public record Postgres(
 
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(localUrl(), user, password);
+  }
+
+  /** The one number a query such as {@code SELECT count(*) ...} returns. */
+  public int count(String sql) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   Postgres withDatabase(String name) {

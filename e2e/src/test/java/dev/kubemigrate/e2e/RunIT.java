@@ -6,9 +6,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +48,7 @@ class RunIT {
     assertThat(first.exitCode()).as(first.toString()).isZero();
     assertThat(first.stdout()).contains("Successfully applied 3 migrations");
     assertThat(first.stderr()).contains("created Job").contains("OK:");
-    assertThat(count(db, "SELECT count(*) FROM customers")).isEqualTo(3);
+    assertThat(db.count("SELECT count(*) FROM customers")).isEqualTo(3);
     ConfigMap record = onlyRecord(client, ns);
     assertThat(record.getData())
         .containsEntry("state", "Succeeded")
@@ -81,7 +78,7 @@ class RunIT {
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(again.stdout()).contains("\"how\" : \"already_succeeded\"");
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
-    assertThat(count(db, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(3);
+    assertThat(db.count("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(3);
   }
 
   @Test
@@ -705,14 +702,5 @@ class RunIT {
             .getItems();
     assertThat(records).hasSize(1);
     return records.get(0);
-  }
-
-  private static int count(Postgres db, String sql) throws Exception {
-    try (Connection c = db.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getInt(1);
-    }
   }
 }

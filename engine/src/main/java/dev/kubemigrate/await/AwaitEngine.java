@@ -117,7 +117,7 @@ public final class AwaitEngine {
           + what
           + ": it has not started yet (no record "
           + recordRef
-          + "); run `kubemigrate run` for this version";
+          + "); run `kubemigrate run`, or apply a Migration, for this version";
     }
     return switch (r.state()) {
       case PENDING, RUNNING ->

@@ -49,72 +49,39 @@ final class MigrationStatuses {
    */
   static MigrationStatus of(Migration m, String version, RunRecord r, String note, Instant now) {
     if (r == null) {
-      return build(
-          m,
-          PENDING,
-          version,
-          null,
-          "Pending",
-          note,
-          List.of(
-              condition(m, READY, "False", "Pending", note, now),
-              condition(m, RECONCILING, "True", "Pending", note, now),
-              condition(m, STALLED, "False", "Pending", null, now)));
+      return build(m, PENDING, version, null, "Pending", note, now);
     }
     return switch (r.state()) {
-      case PENDING, RUNNING -> {
-        String message =
-            note != null
-                ? note
-                : "attempt "
-                    + r.attempt()
-                    + " running in Job "
-                    + r.jobName()
-                    + " since "
-                    + r.startedAt();
-        yield build(
-            m,
-            RUNNING,
-            version,
-            r,
-            "Running",
-            message,
-            List.of(
-                condition(m, READY, "False", "Running", message, now),
-                condition(m, RECONCILING, "True", "Running", message, now),
-                condition(m, STALLED, "False", "Running", null, now)));
-      }
-      case SUCCEEDED -> {
-        String message = "migrated at " + r.finishedAt() + " by Job " + r.jobName();
-        yield build(
-            m,
-            SUCCEEDED,
-            version,
-            r,
-            "Succeeded",
-            message,
-            List.of(
-                condition(m, READY, "True", "Succeeded", message, now),
-                condition(m, RECONCILING, "False", "Succeeded", null, now),
-                condition(m, STALLED, "False", "Succeeded", null, now)));
-      }
-      case FAILED -> {
-        if (note != null) {
-          // Failed, but a new attempt is on its way (spec.attempt was raised).
-          yield build(
+      case PENDING, RUNNING ->
+          build(
               m,
               RUNNING,
               version,
               r,
-              "Retrying",
-              note,
-              List.of(
-                  condition(m, READY, "False", "Retrying", note, now),
-                  condition(m, RECONCILING, "True", "Retrying", note, now),
-                  condition(m, STALLED, "False", "Retrying", null, now)));
-        }
-        yield stalled(m, r, r.reason(), failedMessage(r), now);
-      }
+              "Running",
+              note != null
+                  ? note
+                  : "attempt "
+                      + r.attempt()
+                      + " running in Job "
+                      + r.jobName()
+                      + " since "
+                      + r.startedAt(),
+              now);
+      case SUCCEEDED ->
+          build(
+              m,
+              SUCCEEDED,
+              version,
+              r,
+              "Succeeded",
+              "migrated at " + r.finishedAt() + " by Job " + r.jobName(),
+              now);
+      case FAILED ->
+          note != null
+              // Failed, but a new attempt is on its way (spec.attempt was raised).
+              ? build(m, RUNNING, version, r, "Retrying", note, now)
+              : stalled(m, r, r.reason(), failedMessage(r), now);
     };
   }
 
@@ -132,20 +99,20 @@ final class MigrationStatuses {
 
   private static MigrationStatus stalled(
       Migration m, RunRecord r, String reason, String message, Instant now) {
-    String why = reason == null ? "Failed" : reason;
     return build(
         m,
         FAILED,
         r == null ? null : r.version(),
         r,
-        why,
+        reason == null ? "Failed" : reason,
         message,
-        List.of(
-            condition(m, READY, "False", why, message, now),
-            condition(m, RECONCILING, "False", why, null, now),
-            condition(m, STALLED, "True", why, message, now)));
+        now);
   }
 
+  /**
+   * The status of a phase. The conditions follow from it: in progress (Pending, Running) is
+   * Reconciling; Succeeded is Ready; Failed is Stalled.
+   */
   private static MigrationStatus build(
       Migration m,
       String phase,
@@ -153,7 +120,15 @@ final class MigrationStatuses {
       RunRecord r,
       String reason,
       String message,
-      List<Condition> conditions) {
+      Instant now) {
+    boolean ready = SUCCEEDED.equals(phase);
+    boolean stalled = FAILED.equals(phase);
+    boolean reconciling = !ready && !stalled;
+    List<Condition> conditions =
+        List.of(
+            condition(m, READY, ready, reason, message, now),
+            condition(m, RECONCILING, reconciling, reason, reconciling ? message : null, now),
+            condition(m, STALLED, stalled, reason, stalled ? message : null, now));
     return new MigrationStatus(
         phase,
         m.getMetadata().getGeneration(),
@@ -172,7 +147,8 @@ final class MigrationStatuses {
   }
 
   private static Condition condition(
-      Migration m, String type, String status, String reason, String message, Instant now) {
+      Migration m, String type, boolean isTrue, String reason, String message, Instant now) {
+    String status = isTrue ? "True" : "False";
     Condition previous = previous(m, type);
     String since =
         previous != null && status.equals(previous.getStatus())
