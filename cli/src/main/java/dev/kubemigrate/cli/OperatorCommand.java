@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
     name = "operator",
     sortOptions = false,
     description = {
-      "Runs the controller for Migration resources (GitOps): each Migration runs once per",
-      "(app, phase, version), with kstatus conditions in its status. Runs until SIGTERM."
+      "Reconciles Migration resources (GitOps): each runs once per (app, phase,",
+      "version), with kstatus conditions in its status. Runs until SIGTERM."
     })
 final class OperatorCommand implements Callable<Integer> {
 
