@@ -172,7 +172,8 @@ final class LogFollower implements AutoCloseable {
     }
   }
 
-  private static boolean started(Pod pod) {
+  /** True once the pod's migration container has run: its log can be read. */
+  static boolean started(Pod pod) {
     return Classifier.containerStatuses(pod).stream()
         .anyMatch(
             s ->

@@ -437,6 +437,14 @@ public final class RunEngine {
         }
         if (v.terminal()) {
           if (v.kind() != Verdict.Kind.COULD_NOT_START) {
+            if (!podList.stream().allMatch(LogFollower::started)) {
+              // The Job's verdict can arrive before its pod's "running" or "terminated": a short
+              // migration's pod may still look unstarted here. Read the pods once more, so that
+              // the log of every pod that ran is followed.
+              podList =
+                  client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
+              podList.forEach(logs::follow);
+            }
             logs.awaitDrained(Duration.ofSeconds(15));
           }
           return new Watched(v, tail, podList);
