@@ -277,13 +277,7 @@ class OperatorIT {
   }
 
   private static Condition condition(Migration m, String type) {
-    if (m.getStatus() == null || m.getStatus().conditions() == null) {
-      return null;
-    }
-    return m.getStatus().conditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElse(null);
+    return m.getStatus() == null ? null : m.getStatus().condition(type);
   }
 
   private static List<Job> jobs(KubernetesClient client, TestNamespace ns) {

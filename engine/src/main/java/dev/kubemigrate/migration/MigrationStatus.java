@@ -31,4 +31,12 @@ public record MigrationStatus(
     String startedBy,
     Integer exitCode,
     String record,
-    @JsonPropertyDescription("The last lines of the migration's log.") String logTail) {}
+    @JsonPropertyDescription("The last lines of the migration's log.") String logTail) {
+
+  /** The condition of this type ({@code Ready}, {@code Reconciling}, {@code Stalled}), or null. */
+  public Condition condition(String type) {
+    return conditions == null
+        ? null
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  }
+}

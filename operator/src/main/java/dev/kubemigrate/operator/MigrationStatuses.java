@@ -166,13 +166,7 @@ final class MigrationStatuses {
   }
 
   private static Condition previous(Migration m, String type) {
-    if (m.getStatus() == null || m.getStatus().conditions() == null) {
-      return null;
-    }
-    return m.getStatus().conditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElse(null);
+    return m.getStatus() == null ? null : m.getStatus().condition(type);
   }
 
   /** True when the two statuses say the same, whatever the times of their conditions. */

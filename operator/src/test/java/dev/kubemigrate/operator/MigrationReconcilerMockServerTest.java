@@ -230,6 +230,6 @@ class MigrationReconcilerMockServerTest {
   }
 
   private static Condition condition(MigrationStatus s, String type) {
-    return s.conditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+    return java.util.Objects.requireNonNull(s.condition(type), type);
   }
 }

@@ -186,6 +186,6 @@ class MigrationStatusesTest {
   }
 
   private static Condition condition(MigrationStatus s, String type) {
-    return s.conditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+    return java.util.Objects.requireNonNull(s.condition(type), type);
   }
 }
