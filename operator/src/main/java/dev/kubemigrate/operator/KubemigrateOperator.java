@@ -31,7 +31,6 @@ public final class KubemigrateOperator implements AutoCloseable {
   private final MigrationReconciler reconciler;
   private final CompletableFuture<ExitCode> stopped = new CompletableFuture<>();
   private final AtomicBoolean closing = new AtomicBoolean();
-  private volatile boolean leading;
   private Operator operator;
 
   public KubemigrateOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
@@ -49,7 +48,6 @@ public final class KubemigrateOperator implements AutoCloseable {
    */
   public void start() {
     boolean election = settings.leaseNamespace() != null;
-    leading = !election;
     operator =
         new Operator(
             o -> {
@@ -68,10 +66,7 @@ public final class KubemigrateOperator implements AutoCloseable {
                         .withExitOnStopLeading(false)
                         .withLeaderCallbacks(
                             new LeaderCallbacks(
-                                () -> {
-                                  leading = true;
-                                  LOG.info("{} leads: reconciling", settings.identity());
-                                },
+                                () -> LOG.info("{} leads: reconciling", settings.identity()),
                                 this::lostLease,
                                 leader -> LOG.info("the leader is {}", leader)))
                         .build());
@@ -141,11 +136,6 @@ public final class KubemigrateOperator implements AutoCloseable {
   /** Completes with an exit code if the operator stopped by itself. */
   public CompletableFuture<ExitCode> stopped() {
     return stopped;
-  }
-
-  /** True once it reconciles: started, and leading when leader election is on. */
-  public boolean leading() {
-    return leading && operator != null && operator.getRuntimeInfo().isStarted();
   }
 
   /** The port that serves {@code /metrics}, or -1. */
