@@ -1,7 +1,7 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Phase;
 import picocli.CommandLine.Option;
 
 /** {@code --app} and {@code --phase}, as the commands that read records take them. */

@@ -1,10 +1,10 @@
 package dev.kubemigrate.cli;
 
+import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.await.AwaitEngine;
-import dev.kubemigrate.job.Durations;
-import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.job.Phase;
-import dev.kubemigrate.run.RunOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,10 +1,10 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.record.RunRecord;
-import dev.kubemigrate.record.RunState;
-import dev.kubemigrate.run.RunListener;
-import dev.kubemigrate.run.RunOutcome;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.RunListener;
+import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunState;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,6 +129,9 @@ final class ConsoleReporter implements RunListener {
         outcome.summary(),
         outcome.exitCode().code(),
         elapsed().toMillis() / 1000.0);
+    if (!ok && outcome.reason() != null) {
+      err.println("hint (" + outcome.reason().label() + "): " + outcome.reason().hint());
+    }
     err.flush();
   }
 }

@@ -1,9 +1,9 @@
 package dev.kubemigrate.cli;
 
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.doctor.Doctor;
 import dev.kubemigrate.doctor.Permissions.Mode;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;

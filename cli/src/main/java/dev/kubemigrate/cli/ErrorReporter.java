@@ -1,6 +1,6 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.outcome.ExitCode;
+import dev.kubemigrate.api.ExitCode;
 import java.io.PrintWriter;
 import java.util.IdentityHashMap;
 import java.util.Map;

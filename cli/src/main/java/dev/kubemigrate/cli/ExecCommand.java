@@ -1,11 +1,11 @@
 package dev.kubemigrate.cli;
 
+import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.ci.CiEnvironment;
 import dev.kubemigrate.exec.ExecEngine;
-import dev.kubemigrate.job.Durations;
-import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.outcome.KubemigrateException;
-import dev.kubemigrate.run.RunOutcome;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package dev.kubemigrate.cli;
 
+import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.record.RunRecord;
 import dev.kubemigrate.run.RunEngine;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,7 +35,7 @@ final class HistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String validApp = dev.kubemigrate.job.MigrationSpec.validateApp(app);
+    String validApp = dev.kubemigrate.api.MigrationSpec.validateApp(app);
     String format = RecordView.format(output);
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       List<RunRecord> records =

@@ -1,10 +1,10 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.record.RunRecord;
 import dev.kubemigrate.run.RunEngine;
-import dev.kubemigrate.run.RunOutcome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,10 +1,10 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.job.Durations;
-import dev.kubemigrate.job.MigrationFile;
-import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.job.Phase;
-import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.file.MigrationFile;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;

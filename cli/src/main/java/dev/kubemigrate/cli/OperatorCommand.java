@@ -1,10 +1,10 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.job.KubernetesNames;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.names.KubernetesNames;
 import dev.kubemigrate.operator.KubemigrateOperator;
 import dev.kubemigrate.operator.OperatorSettings;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -3,7 +3,7 @@ package dev.kubemigrate.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kubemigrate.run.RunOutcome;
+import dev.kubemigrate.api.RunOutcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,10 +20,15 @@ final class OutcomeJson {
     m.put("exitCode", outcome.exitCode().code());
     m.put("result", outcome.exitCode().name().toLowerCase(java.util.Locale.ROOT));
     m.put("how", outcome.how().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("reason", outcome.reason() == null ? null : outcome.reason().label());
+    m.put("hint", outcome.reason() == null ? null : outcome.reason().hint());
     m.put("summary", outcome.summary());
     m.put("namespace", namespace);
     if (outcome.record() != null) {
       m.putAll(RecordView.map(outcome.record()));
+    }
+    if (outcome.reason() != null) {
+      m.put("reason", outcome.reason().label()); // this call's reason, e.g. Cancelled
     }
     try {
       return JSON.writeValueAsString(m);

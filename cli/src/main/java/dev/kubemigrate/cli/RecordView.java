@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.kubemigrate.job.Durations;
-import dev.kubemigrate.outcome.KubemigrateException;
-import dev.kubemigrate.record.RunRecord;
+import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.RunRecord;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -44,7 +44,7 @@ final class RecordView {
     m.put("attempt", r.attempt());
     m.put("startedAt", r.startedAt() == null ? null : r.startedAt().toString());
     m.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
-    m.put("reason", r.reason());
+    m.put("reason", r.reason() == null ? null : r.reason().label());
     m.put("message", r.message());
     m.put("containerExitCode", r.exitCode());
     m.put("startedBy", r.startedBy());
@@ -82,7 +82,7 @@ final class RecordView {
                     Duration.between(r.startedAt(), r.finishedAt())
                         .truncatedTo(ChronoUnit.SECONDS)),
             Integer.toString(r.attempt()),
-            r.reason() == null ? "" : r.reason(),
+            r.reason() == null ? "" : r.reason().label(),
             r.startedBy() == null ? "" : r.startedBy()
           });
     }

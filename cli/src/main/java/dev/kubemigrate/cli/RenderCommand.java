@@ -1,7 +1,7 @@
 package dev.kubemigrate.cli;
 
+import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.job.JobFactory;
-import dev.kubemigrate.job.MigrationSpec;
 import dev.kubemigrate.job.Redaction;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;

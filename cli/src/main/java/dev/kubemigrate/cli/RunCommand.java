@@ -1,11 +1,11 @@
 package dev.kubemigrate.cli;
 
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunRequest;
 import dev.kubemigrate.ci.CiEnvironment;
-import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.outcome.KubemigrateException;
 import dev.kubemigrate.run.RunEngine;
-import dev.kubemigrate.run.RunOutcome;
-import dev.kubemigrate.run.RunRequest;
 import dev.kubemigrate.version.KubemigrateVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedOutputStream;

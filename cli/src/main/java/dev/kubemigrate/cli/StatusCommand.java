@@ -1,10 +1,10 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.record.RunRecord;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

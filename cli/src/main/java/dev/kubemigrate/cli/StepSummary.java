@@ -1,7 +1,7 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.record.RunRecord;
-import dev.kubemigrate.run.RunOutcome;
+import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ final class StepSummary {
               namespace,
               r.jobName(),
               r.attempt(),
-              r.reason() == null ? "" : r.reason()));
+              r.reason() == null ? "" : r.reason().label()));
       if (!ok && r.logTail() != null && !r.logTail().isBlank()) {
         md.append("\n<details><summary>last lines of the log</summary>\n\n```\n")
             .append(r.logTail().replace("```", "'''"))

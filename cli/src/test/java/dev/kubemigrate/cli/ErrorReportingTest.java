@@ -2,8 +2,8 @@ package dev.kubemigrate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;

@@ -2,9 +2,9 @@ package dev.kubemigrate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.job.Labels;
-import dev.kubemigrate.job.Phase;
 import dev.kubemigrate.job.RunNames;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

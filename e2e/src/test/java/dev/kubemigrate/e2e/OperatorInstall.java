@@ -2,7 +2,7 @@ package dev.kubemigrate.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.kubemigrate.job.Hashing;
+import dev.kubemigrate.names.Hashing;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,21 +1,22 @@
 package dev.kubemigrate.exec;
 
-import dev.kubemigrate.job.Hashing;
-import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.Reason;
+import dev.kubemigrate.api.RunListener;
+import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunOutcome.How;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.lock.AppLock;
-import dev.kubemigrate.lock.OtherRuns;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.names.Hashing;
 import dev.kubemigrate.record.LogTail;
 import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.record.RunRecord;
-import dev.kubemigrate.record.RunState;
 import dev.kubemigrate.record.StoredRecord;
-import dev.kubemigrate.run.RunEngine;
-import dev.kubemigrate.run.RunListener;
-import dev.kubemigrate.run.RunOutcome;
-import dev.kubemigrate.run.RunOutcome.How;
+import dev.kubemigrate.run.Decisions;
+import dev.kubemigrate.run.OtherRuns;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,6 +56,8 @@ public final class ExecEngine {
   private final KubernetesClient client;
   private final Clock clock;
   private final RunListener listener;
+  private volatile boolean interrupted;
+  private volatile Process child;
 
   public ExecEngine(KubernetesClient client, Clock clock, RunListener listener) {
     this.client = client;
@@ -62,61 +65,94 @@ public final class ExecEngine {
     this.listener = listener;
   }
 
+  /**
+   * Asks a running {@link #exec} to stop (SIGTERM to the init container): the command is sent
+   * SIGTERM too, the run is recorded as interrupted, and the call returns exit 130.
+   */
+  public void interrupt() {
+    interrupted = true;
+    Process p = child;
+    if (p != null) {
+      p.destroy();
+    }
+  }
+
+  /**
+   * Decide what the record calls for ({@link Decisions}, as for `run`); what needs the lock is
+   * decided again, and done, by its holder.
+   */
   public RunOutcome exec(ExecRequest req) {
     RecordStore store = new RecordStore(client, req.namespace());
-    String hash = Hashing.sha256Hex(String.join("\u0000", req.command()), 16);
-    Optional<RunOutcome> done = finished(store, req, hash);
-    if (done.isPresent()) {
-      return done.get(); // no lock needed to find it done
+    Decisions.Ask ask =
+        new Decisions.Ask(
+            Hashing.sha256Hex(String.join("\u0000", req.command()), 16), false, 1, true);
+    Decisions.Plan plan = Decisions.decide(read(store, req), ask);
+    if (!plan.action().needsLock() && plan.action() != Decisions.Action.ATTACH) {
+      return report(plan, req); // no lock needed to find it done
     }
     try (AppLock lock =
         new AppLock(
             client, req.namespace(), req.lockKey(), req.identity(), clock, listener, LEASE)) {
       lock.acquire(req.timeout());
       listener.progress("holding lock " + lock.name() + " as " + req.identity());
-      done = finished(store, req, hash);
-      if (done.isPresent()) {
-        return done.get(); // another replica migrated while this one waited
+      plan = Decisions.decide(read(store, req), ask);
+      switch (plan.action()) {
+        case CLAIM -> {
+          OtherRuns.settle(
+              store, client, req.app(), req.phase(), req.version(), clock, listener, req.timeout());
+          StoredRecord claimed =
+              store
+                  .create(claimRecord(req, ask))
+                  .orElseThrow(
+                      () ->
+                          new KubemigrateException(
+                              ExitCode.CONFLICT,
+                              "the record of "
+                                  + req.version()
+                                  + " appeared while holding the lock"));
+          return run(store, claimed, req, lock);
+        }
+        case RECORD_INTERRUPTED, START_CLAIMED -> {
+          // Active, yet we hold the lock: its runner died half way. Say so; never run it again.
+          OtherRuns.markInterrupted(store, plan.record(), clock);
+          return report(Decisions.decide(read(store, req), ask), req);
+        }
+        default -> {
+          return report(plan, req); // another replica migrated while this one waited
+        }
       }
-      Optional<StoredRecord> current = store.get(req.app(), req.phase(), req.version());
-      if (current.isPresent()) {
-        // Active, yet we hold the lock: its runner died half way. Say so; never run it again.
-        OtherRuns.markInterrupted(store, current.get().record(), clock);
-        return finished(store, req, hash).orElseThrow();
-      }
-      OtherRuns.settle(
-          store, client, req.app(), req.phase(), req.version(), clock, listener, req.timeout());
-      RunRecord claim =
-          RunRecord.claim(
-              req.app(),
-              req.phase(),
-              req.version(),
-              RunState.RUNNING,
-              null,
-              hash,
-              OtherRuns.POD_PREFIX + req.identity(),
-              clock.instant(),
-              req.startedBy());
-      StoredRecord claimed =
-          store
-              .create(claim)
-              .orElseThrow(
-                  () ->
-                      new KubemigrateException(
-                          ExitCode.CONFLICT,
-                          "the record of " + req.version() + " appeared while holding the lock"));
-      return run(store, claimed, req, lock);
     }
+  }
+
+  private static Optional<RunRecord> read(RecordStore store, ExecRequest req) {
+    return store.get(req.app(), req.phase(), req.version()).map(StoredRecord::record);
+  }
+
+  private RunRecord claimRecord(ExecRequest req, Decisions.Ask ask) {
+    return RunRecord.claim(
+        req.app(),
+        req.phase(),
+        req.version(),
+        RunState.RUNNING,
+        null,
+        ask.specHash(),
+        RunRecord.POD_PREFIX + req.identity(),
+        clock.instant(),
+        req.startedBy());
   }
 
   private RunOutcome run(RecordStore store, StoredRecord claimed, ExecRequest req, AppLock lock) {
     LogTail tail = new LogTail();
     listener.progress("running: " + String.join(" ", req.command()));
-    int exit;
-    String reason;
+    Integer exit;
+    Reason reason;
     String message;
     try {
       Process process = new ProcessBuilder(req.command()).redirectErrorStream(true).start();
+      child = process;
+      if (interrupted) {
+        process.destroy();
+      }
       process.getOutputStream().close();
       try (BufferedReader out =
           new BufferedReader(
@@ -128,54 +164,52 @@ public final class ExecEngine {
         }
       }
       exit = process.waitFor();
-      reason = exit == 0 ? "Completed" : "Error";
+      reason = exit == 0 ? Reason.COMPLETED : Reason.ERROR;
       message = exit == 0 ? "the migration succeeded" : "the migration exited with code " + exit;
-      if (lock.lost()) {
-        reason = "LostLock";
+      if (interrupted) {
+        reason = Reason.INTERRUPTED;
+        message = "interrupted while the migration ran (" + message + ")";
+      } else if (lock.lost()) {
+        reason = Reason.LOST_LOCK;
         message = "the lock was lost while the migration ran (" + message + ")";
       }
     } catch (IOException e) {
-      exit = 127;
-      reason = "CommandNotFound";
+      // The same as `run`'s StartError: the command is not in the image (exit 3).
+      exit = null;
+      reason = Reason.COMMAND_NOT_FOUND;
       message = "cannot run " + req.command().get(0) + ": " + e.getMessage();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      exit = 130;
-      reason = "Interrupted";
+      exit = null;
+      reason = Reason.INTERRUPTED;
       message = "interrupted while the migration ran";
     }
-    RunState state = exit == 0 && !"LostLock".equals(reason) ? RunState.SUCCEEDED : RunState.FAILED;
+    RunState state = reason == Reason.COMPLETED ? RunState.SUCCEEDED : RunState.FAILED;
     RunRecord result =
         claimed.record().finished(state, clock.instant(), reason, message, exit, tail.text());
     store.update(claimed, result);
-    return new RunOutcome(
-        RunEngine.exitCodeOf(result),
-        How.RAN,
-        result,
-        what(req) + (state == RunState.SUCCEEDED ? " succeeded" : " failed: " + message));
+    String summary =
+        what(req) + (state == RunState.SUCCEEDED ? " succeeded" : " failed: " + message);
+    return reason == Reason.INTERRUPTED
+        ? RunOutcome.cancelled(result, summary)
+        : RunOutcome.of(How.RAN, result, summary);
   }
 
   /** The outcome when the record already says how this version ended. */
-  private Optional<RunOutcome> finished(RecordStore store, ExecRequest req, String hash) {
-    Optional<StoredRecord> current = store.get(req.app(), req.phase(), req.version());
-    if (current.isEmpty() || current.get().record().state().isActive()) {
-      return Optional.empty();
-    }
-    RunRecord r = current.get().record();
-    if (r.specHash() != null && !r.specHash().equals(hash) && r.image() == null) {
-      throw new KubemigrateException(
-          ExitCode.CONFLICT,
-          "conflict: version "
-              + req.version()
-              + " of "
-              + req.app()
-              + " was already run with another command; a different migration needs a new"
-              + " --version");
-    }
-    if (r.state() == RunState.SUCCEEDED) {
-      return Optional.of(
-          new RunOutcome(
-              ExitCode.SUCCEEDED,
+  private RunOutcome report(Decisions.Plan plan, ExecRequest req) {
+    RunRecord r = plan.record();
+    return switch (plan.action()) {
+      case CONFLICT ->
+          throw new KubemigrateException(
+              ExitCode.CONFLICT,
+              "conflict: version "
+                  + req.version()
+                  + " of "
+                  + req.app()
+                  + " was already run with another command; a different migration needs a new"
+                  + " --version");
+      case ALREADY_SUCCEEDED ->
+          RunOutcome.of(
               How.ALREADY_SUCCEEDED,
               r,
               "already migrated: "
@@ -183,14 +217,23 @@ public final class ExecEngine {
                   + " succeeded at "
                   + r.finishedAt()
                   + " in "
-                  + r.jobName()));
-    }
-    return Optional.of(
-        new RunOutcome(
-            RunEngine.exitCodeOf(r),
-            How.ALREADY_FAILED,
-            r,
-            what(req) + " failed at " + r.finishedAt() + ": " + r.reason() + ": " + r.message()));
+                  + r.jobName());
+      case ALREADY_FAILED ->
+          RunOutcome.of(
+              How.ALREADY_FAILED,
+              r,
+              what(req) + " failed at " + r.finishedAt() + ": " + r.reason() + ": " + r.message());
+      default ->
+          throw new KubemigrateException(
+              ExitCode.CONFLICT,
+              "version "
+                  + req.version()
+                  + " of "
+                  + req.app()
+                  + " is being migrated by Job "
+                  + r.jobName()
+                  + " although this replica holds the lock: wait for it with kubemigrate await");
+    };
   }
 
   private static String what(ExecRequest req) {

@@ -1,5 +1,6 @@
 package dev.kubemigrate.job;
 
+import dev.kubemigrate.api.MigrationSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -1,5 +1,8 @@
 package dev.kubemigrate.job;
 
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.names.Hashing;
+import dev.kubemigrate.names.KubernetesNames;
 import java.util.Objects;
 
 /**

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.names.Hashing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

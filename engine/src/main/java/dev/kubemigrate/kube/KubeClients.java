@@ -1,7 +1,7 @@
 package dev.kubemigrate.kube;
 
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

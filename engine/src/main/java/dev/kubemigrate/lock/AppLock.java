@@ -1,10 +1,10 @@
 package dev.kubemigrate.lock;
 
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.ChangeSignal;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
-import dev.kubemigrate.run.RunListener;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,6 @@
 package dev.kubemigrate.lock;
 
-import dev.kubemigrate.job.KubernetesNames;
+import dev.kubemigrate.names.KubernetesNames;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import java.time.Duration;
 import java.time.Instant;

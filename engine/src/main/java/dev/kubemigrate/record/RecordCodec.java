@@ -1,7 +1,10 @@
 package dev.kubemigrate.record;
 
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.Reason;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.job.Labels;
-import dev.kubemigrate.job.Phase;
 import dev.kubemigrate.job.RunNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -36,7 +39,7 @@ public final class RecordCodec {
     put(data, "attempt", Integer.toString(r.attempt()));
     put(data, "startedAt", r.startedAt() == null ? null : r.startedAt().toString());
     put(data, "finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
-    put(data, "reason", r.reason());
+    put(data, "reason", r.reason() == null ? null : r.reason().label());
     put(data, "message", r.message());
     put(data, "exitCode", r.exitCode() == null ? null : r.exitCode().toString());
     put(data, "startedBy", r.startedBy());
@@ -70,7 +73,7 @@ public final class RecordCodec {
         Integer.parseInt(d.getOrDefault("attempt", "1")),
         instant(d.get("startedAt")),
         instant(d.get("finishedAt")),
-        d.get("reason"),
+        d.get("reason") == null ? null : Reason.of(d.get("reason")),
         d.get("message"),
         d.get("exitCode") == null ? null : Integer.valueOf(d.get("exitCode")),
         d.get("startedBy"),

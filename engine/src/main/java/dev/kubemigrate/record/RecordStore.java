@@ -1,9 +1,10 @@
 package dev.kubemigrate.record;
 
-import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.kube.ApiErrors;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

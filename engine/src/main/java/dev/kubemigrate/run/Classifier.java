@@ -1,6 +1,7 @@
 package dev.kubemigrate.run;
 
-import dev.kubemigrate.job.Durations;
+import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.job.JobFactory;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,25 +27,27 @@ import java.util.stream.Stream;
 public final class Classifier {
 
   /** Waiting reasons that no amount of waiting fixes. */
-  private static final Set<String> HOPELESS =
-      Set.of(
-          "InvalidImageName",
-          "ErrImageNeverPull",
-          "CreateContainerConfigError",
-          "CreateContainerError",
-          "RunContainerError");
+  private static final Set<Reason> HOPELESS =
+      EnumSet.of(
+          Reason.INVALID_IMAGE_NAME,
+          Reason.ERR_IMAGE_NEVER_PULL,
+          Reason.CREATE_CONTAINER_CONFIG_ERROR,
+          Reason.CREATE_CONTAINER_ERROR,
+          Reason.RUN_CONTAINER_ERROR);
 
   /** Termination reasons of a container that never ran (its command is missing, say). */
-  private static final Set<String> NEVER_RAN = Set.of("StartError", "ContainerCannotRun");
+  private static final Set<Reason> NEVER_RAN =
+      EnumSet.of(Reason.START_ERROR, Reason.CONTAINER_CANNOT_RUN);
 
   /** Waiting reasons that may clear up (a registry hiccup): given up after the startup grace. */
-  private static final Set<String> PULLING = Set.of("ErrImagePull", "ImagePullBackOff");
+  private static final Set<Reason> PULLING =
+      EnumSet.of(Reason.ERR_IMAGE_PULL, Reason.IMAGE_PULL_BACK_OFF);
 
   private Classifier() {}
 
   public static Verdict classify(Job job, List<Pod> pods, Instant now, Duration startupGrace) {
     if (job == null) {
-      return Verdict.waiting("JobPending", "waiting for the Job to be created");
+      return Verdict.waiting("waiting for the Job to be created");
     }
     List<Pod> newestFirst =
         pods.stream().sorted(Comparator.comparing(Classifier::created).reversed()).toList();
@@ -52,7 +56,7 @@ public final class Classifier {
       return fromJob.get();
     }
     if (newestFirst.isEmpty()) {
-      return Verdict.waiting("PodPending", "waiting for the Job's pod");
+      return Verdict.waiting("waiting for the Job's pod");
     }
     return fromPod(newestFirst.get(0), now, startupGrace);
   }
@@ -67,8 +71,7 @@ public final class Classifier {
       }
       switch (c.getType()) {
         case "Complete", "SuccessCriteriaMet" -> {
-          return Optional.of(
-              new Verdict(Verdict.Kind.SUCCEEDED, "Completed", "the migration succeeded", 0));
+          return Optional.of(Verdict.stop(Reason.COMPLETED, "the migration succeeded", 0));
         }
         // FailureTarget (Kubernetes 1.26+) comes before Failed, while pods are still stopping.
         case "Failed", "FailureTarget" -> {
@@ -82,9 +85,8 @@ public final class Classifier {
 
   private static Verdict failure(JobCondition condition, List<Pod> pods) {
     if ("DeadlineExceeded".equals(condition.getReason())) {
-      return new Verdict(
-          Verdict.Kind.TIMED_OUT,
-          "DeadlineExceeded",
+      return Verdict.stop(
+          Reason.DEADLINE_EXCEEDED,
           "the migration did not finish within its timeout; Kubernetes stopped it",
           null);
     }
@@ -94,45 +96,44 @@ public final class Classifier {
         return neverRan.get();
       }
       if ("Evicted".equals(pod.getStatus() == null ? null : pod.getStatus().getReason())) {
-        return new Verdict(
-            Verdict.Kind.FAILED,
-            "Evicted",
-            "the pod was evicted: " + pod.getStatus().getMessage(),
-            null);
+        return Verdict.stop(
+            Reason.EVICTED, "the pod was evicted: " + pod.getStatus().getMessage(), null);
       }
       Optional<ContainerStateTerminated> t = terminated(pod);
       if (t.isPresent()) {
         ContainerStateTerminated term = t.get();
         if ("OOMKilled".equals(term.getReason())) {
-          return new Verdict(
-              Verdict.Kind.FAILED,
-              "OOMKilled",
+          return Verdict.stop(
+              Reason.OOM_KILLED,
               "the migration was killed for using more memory than its limit (OOMKilled)",
               term.getExitCode());
         }
         if (term.getExitCode() != null && term.getExitCode() != 0) {
-          return new Verdict(
-              Verdict.Kind.FAILED,
-              "Error",
+          return Verdict.stop(
+              Reason.ERROR,
               "the migration exited with code " + term.getExitCode(),
               term.getExitCode());
         }
       }
     }
-    String reason = condition.getReason() == null ? "Failed" : condition.getReason();
+    // Kubernetes' own reason when kubemigrate knows it (BackoffLimitExceeded), else a Job failure
+    // that names it (PodFailurePolicy, say).
+    Optional<Reason> known = Reason.known(condition.getReason());
     String message = condition.getMessage() == null ? "the Job failed" : condition.getMessage();
-    return new Verdict(Verdict.Kind.FAILED, reason, message, null);
+    if (known.isEmpty() && condition.getReason() != null) {
+      message = condition.getReason() + ": " + message;
+    }
+    return Verdict.stop(known.orElse(Reason.JOB_FAILED), message, null);
   }
 
   /** A container that could not even start: its command missing, a broken mount, … (exit 3). */
   private static Optional<Verdict> neverRan(Pod pod) {
     return terminated(pod)
-        .filter(t -> NEVER_RAN.contains(t.getReason()))
+        .filter(t -> Reason.known(t.getReason()).filter(NEVER_RAN::contains).isPresent())
         .map(
             t ->
-                new Verdict(
-                    Verdict.Kind.COULD_NOT_START,
-                    t.getReason(),
+                Verdict.stop(
+                    Reason.of(t.getReason()),
                     "the container could not start: " + oneLine(t.getMessage()),
                     t.getExitCode()));
   }
@@ -150,19 +151,18 @@ public final class Classifier {
       if (waiting == null || waiting.getReason() == null) {
         continue;
       }
-      String reason = waiting.getReason();
+      Optional<Reason> known = Reason.known(waiting.getReason());
+      if (known.isEmpty()) {
+        continue;
+      }
+      Reason reason = known.get();
       String message = oneLine(waiting.getMessage());
       if (HOPELESS.contains(reason)) {
-        return new Verdict(
-            Verdict.Kind.COULD_NOT_START, reason, describe(reason, message, status), null);
+        return Verdict.stop(reason, describe(reason, message, status), null);
       }
       if (PULLING.contains(reason)) {
         return age.compareTo(grace) >= 0
-            ? new Verdict(
-                Verdict.Kind.COULD_NOT_START,
-                reason,
-                "cannot pull image " + status.getImage() + ": " + message,
-                null)
+            ? Verdict.stop(reason, "cannot pull image " + status.getImage() + ": " + message, null)
             : Verdict.waiting(reason, "cannot pull image " + status.getImage() + giveUpIn);
       }
     }
@@ -170,8 +170,8 @@ public final class Classifier {
     if (scheduled != null && "False".equals(scheduled.getStatus())) {
       String message = "the pod cannot be scheduled: " + oneLine(scheduled.getMessage());
       return age.compareTo(grace) >= 0
-          ? new Verdict(Verdict.Kind.COULD_NOT_START, "Unschedulable", message, null)
-          : Verdict.waiting("Unschedulable", message + giveUpIn);
+          ? Verdict.stop(Reason.UNSCHEDULABLE, message, null)
+          : Verdict.waiting(Reason.UNSCHEDULABLE, message + giveUpIn);
     }
     for (ContainerStatus status : containerStatuses(pod)) {
       if (JobFactory.CONTAINER_NAME.equals(status.getName())
@@ -189,15 +189,15 @@ public final class Classifier {
               + pod.getMetadata().getName()
               + "; waiting for the Job's verdict");
     }
-    return Verdict.waiting("PodPending", "pod " + pod.getMetadata().getName() + " is starting");
+    return Verdict.waiting("pod " + pod.getMetadata().getName() + " is starting");
   }
 
-  private static String describe(String reason, String message, ContainerStatus status) {
+  private static String describe(Reason reason, String message, ContainerStatus status) {
     return switch (reason) {
-      case "InvalidImageName" -> "invalid image name " + status.getImage() + ": " + message;
-      case "ErrImageNeverPull" ->
+      case INVALID_IMAGE_NAME -> "invalid image name " + status.getImage() + ": " + message;
+      case ERR_IMAGE_NEVER_PULL ->
           "image " + status.getImage() + " is not on the node and its pull policy is Never";
-      case "CreateContainerConfigError" -> "the container's configuration is broken: " + message;
+      case CREATE_CONTAINER_CONFIG_ERROR -> "the container's configuration is broken: " + message;
       default -> "the container could not be created: " + message;
     };
   }

@@ -1,5 +1,6 @@
 package dev.kubemigrate.run;
 
+import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.record.LogTail;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,23 +1,27 @@
 package dev.kubemigrate.run;
 
-import dev.kubemigrate.job.Durations;
+import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.Reason;
+import dev.kubemigrate.api.RunListener;
+import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunOutcome.How;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunRequest;
+import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.job.JobFactory;
-import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.job.Phase;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.lock.AppLock;
-import dev.kubemigrate.lock.OtherRuns;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
 import dev.kubemigrate.record.LogTail;
 import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.record.RunRecord;
-import dev.kubemigrate.record.RunState;
+import dev.kubemigrate.record.RecordWatch;
 import dev.kubemigrate.record.StoredRecord;
-import dev.kubemigrate.run.RunOutcome.How;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -31,38 +35,21 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The engine behind `kubemigrate run` (and, later, the operator): claims the run through its
- * record, creates or attaches to the Job, watches it and its pods, streams the logs, decides, stops
- * the Job when it cannot start, and records the result. One instance per call.
+ * The engine behind `kubemigrate run` and the operator: claims the run through its record, creates
+ * or attaches to the Job, watches it and its pods, streams the logs, decides, stops the Job when it
+ * cannot start, and records the result. One instance per call.
  *
  * <p>Exactly once: the record is created before the Job, and creation is the claim. Every later
  * write is a compare-and-set, and every caller that attaches reports the result the first one
- * stored, so racing callers all say the same thing.
+ * stored, so racing callers all say the same thing. What to do about a record is decided in one
+ * pure place, {@link Decisions}; this class only carries it out.
  */
 public final class RunEngine {
-
-  /** Reasons recorded for runs that never started: exit 3, not 1. */
-  private static final Set<String> START_FAILURES =
-      Set.of(
-          "ErrImagePull",
-          "ImagePullBackOff",
-          "InvalidImageName",
-          "ErrImageNeverPull",
-          "CreateContainerConfigError",
-          "CreateContainerError",
-          "RunContainerError",
-          "StartError",
-          "ContainerCannotRun",
-          "Unschedulable");
-
-  private static final Set<String> TIMEOUTS = Set.of("DeadlineExceeded", "ClientDeadlineExceeded");
 
   /** A run's lock lease: renewed every 10 s, taken over 30 s after its holder stopped renewing. */
   static final Duration RUN_LEASE = Duration.ofSeconds(30);
@@ -95,154 +82,179 @@ public final class RunEngine {
     changed.wake();
   }
 
+  /**
+   * Runs the migration once: decide what the record calls for; if that needs the lock, take it and
+   * decide again; then do it. Starts over whenever another caller got there first.
+   */
   public RunOutcome run(RunRequest request) {
     MigrationSpec spec = request.spec();
-    String hash = SpecHash.of(spec);
     RecordStore store = new RecordStore(client, request.namespace());
+    Decisions.Ask ask =
+        new Decisions.Ask(SpecHash.of(spec), request.retry(), request.attempt(), false);
     while (true) {
       if (interrupted) {
-        return new RunOutcome(
-            ExitCode.INTERRUPTED,
-            How.INTERRUPTED,
-            null,
-            "interrupted before the migration started");
+        return RunOutcome.cancelled(null, "interrupted before the migration started");
       }
-      Optional<StoredRecord> current = record(store, spec);
-      if (current.isEmpty()) {
-        // Lock, then claim: the lock serialises the migrations of the app's versions. Waiting
-        // stops when another caller claims this version first: then attach to its run.
-        Optional<RunOutcome> ran =
-            underLock(
-                request,
-                () -> record(store, spec).isPresent(),
-                () -> {
-                  if (record(store, spec).isPresent()) {
-                    return Optional.empty();
-                  }
-                  settleOtherRuns(store, spec);
-                  Optional<StoredRecord> created = store.create(claim(spec, hash, request));
-                  if (created.isEmpty()) {
-                    return Optional.empty();
-                  }
-                  listener.progress(
-                      "claimed the run (record "
-                          + store.namespace()
-                          + "/"
-                          + recordName(spec)
-                          + ")");
-                  int pruned = store.prune(spec.app(), HISTORY_LIMIT);
-                  if (pruned > 0) {
-                    listener.progress("pruned " + pruned + " old record(s) of " + spec.app());
-                  }
-                  return Optional.of(drive(store, created.get(), request, How.RAN));
-                });
-        if (ran.isPresent()) {
-          return ran.get();
-        }
-        continue;
-      }
-      StoredRecord stored = current.get();
-      RunRecord r = stored.record();
-      if (!hash.equals(r.specHash())) {
-        throw conflict(spec, r, hash);
-      }
-      switch (r.state()) {
-        case SUCCEEDED -> {
-          return new RunOutcome(
-              ExitCode.SUCCEEDED,
-              How.ALREADY_SUCCEEDED,
-              r,
-              "already migrated: "
-                  + what(spec)
-                  + " succeeded at "
-                  + r.finishedAt()
-                  + " (Job "
-                  + r.jobName()
-                  + ", started by "
-                  + r.startedBy()
-                  + "); nothing to do");
-        }
-        case FAILED -> {
-          if (!request.retry() && r.attempt() >= request.attempt()) {
-            return new RunOutcome(
-                ExitCode.FAILED,
-                How.ALREADY_FAILED,
-                r,
-                what(spec)
-                    + " failed at "
-                    + r.finishedAt()
-                    + ": "
-                    + r.message()
-                    + ": run again with --retry to start attempt "
-                    + (r.attempt() + 1));
-          }
-          Optional<RunOutcome> ran =
-              underLock(
-                  request,
-                  () -> !sameAttempt(record(store, spec), r, RunState.FAILED),
-                  () -> {
-                    Optional<StoredRecord> again = record(store, spec);
-                    if (!sameAttempt(again, r, RunState.FAILED)) {
-                      return Optional.empty(); // another caller retried first: attach to it
-                    }
-                    settleOtherRuns(store, spec);
-                    String job =
-                        RunNames.jobName(spec.app(), spec.phase(), spec.version(), r.attempt() + 1);
-                    Optional<StoredRecord> retried =
-                        store.update(
-                            again.get(), r.retried(job, clock.instant(), request.startedBy()));
-                    if (retried.isEmpty()) {
-                      return Optional.empty();
-                    }
-                    listener.progress(
-                        "starting attempt "
-                            + (r.attempt() + 1)
-                            + " (attempt "
-                            + r.attempt()
-                            + " failed: "
-                            + r.reason()
-                            + ")");
-                    return Optional.of(drive(store, retried.get(), request, How.RAN));
-                  });
-          if (ran.isPresent()) {
-            return ran.get();
-          }
-        }
-        default -> {
-          if (r.jobUid() != null) {
-            listener.progress(
-                "attaching to the run started at "
-                    + r.startedAt()
-                    + " by "
-                    + r.startedBy()
-                    + " (Job "
-                    + r.jobName()
-                    + ")");
-            return drive(store, stored, request, How.ATTACHED);
-          }
-          // Claimed, no Job yet: its claimer holds the lock and is about to create the Job (then
-          // attach to it), or died before it did (then the lock comes free: create it).
-          Optional<RunOutcome> ran =
-              underLock(
-                  request,
-                  () -> !sameAttemptWithoutJob(record(store, spec), r),
-                  () -> {
-                    Optional<StoredRecord> again = record(store, spec);
-                    if (!sameAttemptWithoutJob(again, r)) {
-                      return Optional.empty();
-                    }
-                    listener.progress(
-                        "the run claimed by "
-                            + r.startedBy()
-                            + " has no Job and its claimer let go of the lock: starting it");
-                    return Optional.of(drive(store, again.get(), request, How.ATTACHED));
-                  });
-          if (ran.isPresent()) {
-            return ran.get();
-          }
-        }
+      Decisions.Plan plan = Decisions.decide(read(store, spec), ask);
+      Optional<RunOutcome> done =
+          plan.action().needsLock()
+              ? underLock(request, store, ask, plan)
+              : carryOut(plan, store, request);
+      if (done.isPresent()) {
+        return done.get();
       }
     }
+  }
+
+  /**
+   * Carries out a plan; the plans that need the lock are only carried out by its holder. Empty when
+   * another caller got there first: decide again.
+   */
+  private Optional<RunOutcome> carryOut(
+      Decisions.Plan plan, RecordStore store, RunRequest request) {
+    MigrationSpec spec = request.spec();
+    RunRecord r = plan.record();
+    return switch (plan.action()) {
+      case CLAIM -> claim(store, request);
+      case RETRY -> retry(store, r, request);
+      default -> Optional.of(carryOutNow(plan, store, request));
+    };
+  }
+
+  private RunOutcome carryOutNow(Decisions.Plan plan, RecordStore store, RunRequest request) {
+    MigrationSpec spec = request.spec();
+    RunRecord r = plan.record();
+    return switch (plan.action()) {
+      case ALREADY_SUCCEEDED -> alreadySucceeded(r);
+      case ALREADY_FAILED -> alreadyFailed(r);
+      case CONFLICT -> throw conflict(spec, r, SpecHash.of(spec));
+      case ATTACH -> {
+        listener.progress(
+            "attaching to the run started at "
+                + r.startedAt()
+                + " by "
+                + r.startedBy()
+                + " (Job "
+                + r.jobName()
+                + ")");
+        yield drive(store, store.require(r.app(), r.phase(), r.version()), request, How.ATTACHED);
+      }
+      case CLAIM, RETRY -> throw new IllegalStateException(plan.action() + " needs a store write");
+      case START_CLAIMED -> {
+        listener.progress(
+            "the run claimed by "
+                + r.startedBy()
+                + " has no Job and its claimer let go of the lock: starting it");
+        yield drive(store, store.require(r.app(), r.phase(), r.version()), request, How.ATTACHED);
+      }
+      case RECORD_INTERRUPTED -> {
+        OtherRuns.markInterrupted(store, r, clock);
+        yield alreadyFailed(store.require(r.app(), r.phase(), r.version()).record());
+      }
+    };
+  }
+
+  /**
+   * Takes the lock, then decides again: the plan is carried out only if it still holds. Empty when
+   * another caller got there first (it claimed, retried or started the Job meanwhile).
+   */
+  private Optional<RunOutcome> underLock(
+      RunRequest request, RecordStore store, Decisions.Ask ask, Decisions.Plan plan) {
+    MigrationSpec spec = request.spec();
+    String identity =
+        "run/" + request.startedBy() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    try (RecordWatch record =
+            RecordWatch.open(
+                client, request.namespace(), spec.app(), spec.phase(), spec.version(), changed);
+        AppLock lock =
+            new AppLock(
+                client,
+                request.namespace(),
+                request.lockKey(),
+                identity,
+                clock,
+                listener,
+                RUN_LEASE)) {
+      // Waiting for the lock stops when the record no longer calls for this plan: then start over
+      // (for a claim: another caller claimed first, attach to its run).
+      BooleanSupplier moot =
+          () -> interrupted || !Decisions.decide(record.current(), ask).sameAs(plan);
+      if (lock.acquire(spec.timeout().plus(spec.startupGrace()), moot).isEmpty()) {
+        return Optional.empty();
+      }
+      Decisions.Plan now = Decisions.decide(read(store, spec), ask);
+      if (!now.sameAs(plan)) {
+        return Optional.empty();
+      }
+      return carryOut(now, store, request);
+    }
+  }
+
+  /** The claim: settle the app's other runs, create the record, keep the history bounded. */
+  private Optional<RunOutcome> claim(RecordStore store, RunRequest request) {
+    MigrationSpec spec = request.spec();
+    settleOtherRuns(store, spec);
+    Optional<StoredRecord> created = store.create(claimRecord(spec, request));
+    if (created.isEmpty()) {
+      return Optional.empty(); // claimed by another caller a moment ago: decide again
+    }
+    listener.progress(
+        "claimed the run (record " + store.namespace() + "/" + recordName(spec) + ")");
+    int pruned = store.prune(spec.app(), HISTORY_LIMIT);
+    if (pruned > 0) {
+      listener.progress("pruned " + pruned + " old record(s) of " + spec.app());
+    }
+    return Optional.of(drive(store, created.get(), request, How.RAN));
+  }
+
+  /** A new attempt of a failed run: the same record, the next attempt, a new Job name. */
+  private Optional<RunOutcome> retry(RecordStore store, RunRecord failed, RunRequest request) {
+    MigrationSpec spec = request.spec();
+    settleOtherRuns(store, spec);
+    StoredRecord current = store.require(spec.app(), spec.phase(), spec.version());
+    String job = RunNames.jobName(spec.app(), spec.phase(), spec.version(), failed.attempt() + 1);
+    Optional<StoredRecord> retried =
+        store.update(current, failed.retried(job, clock.instant(), request.startedBy()));
+    if (retried.isEmpty()) {
+      return Optional.empty(); // another caller retried first: decide again
+    }
+    listener.progress(
+        "starting attempt "
+            + (failed.attempt() + 1)
+            + " (attempt "
+            + failed.attempt()
+            + " failed: "
+            + failed.reason()
+            + ")");
+    return Optional.of(drive(store, retried.get(), request, How.RAN));
+  }
+
+  private RunOutcome alreadySucceeded(RunRecord r) {
+    return RunOutcome.of(
+        How.ALREADY_SUCCEEDED,
+        r,
+        "already migrated: "
+            + what(r)
+            + " succeeded at "
+            + r.finishedAt()
+            + " (Job "
+            + r.jobName()
+            + ", started by "
+            + r.startedBy()
+            + "); nothing to do");
+  }
+
+  private static RunOutcome alreadyFailed(RunRecord r) {
+    return RunOutcome.of(
+        How.ALREADY_FAILED,
+        r,
+        what(r)
+            + " failed at "
+            + r.finishedAt()
+            + ": "
+            + r.message()
+            + ": run again with --retry to start attempt "
+            + (r.attempt() + 1));
   }
 
   /**
@@ -253,15 +265,15 @@ public final class RunEngine {
     RecordStore store = new RecordStore(client, namespace);
     RunRecord r = store.require(app, phase, version).record();
     if (!r.state().isActive()) {
-      return new RunOutcome(exitCodeOf(r), How.AWAITED, r, summary(r));
+      return RunOutcome.of(How.AWAITED, r, summary(r));
     }
-    if (r.jobName() != null && r.jobName().startsWith(OtherRuns.POD_PREFIX)) {
+    if (r.inPod()) {
       throw new KubemigrateException(
           ExitCode.USAGE,
           "this run is done by `exec` in "
               + r.jobName()
               + ": follow it with kubectl logs -f "
-              + r.jobName().substring(OtherRuns.POD_PREFIX.length()));
+              + r.jobName().substring(RunRecord.POD_PREFIX.length()));
     }
     listener.progress("following Job " + r.jobName() + " (started by " + r.startedBy() + ")");
     Watched watched =
@@ -271,8 +283,7 @@ public final class RunEngine {
             MigrationSpec.DEFAULT_STARTUP_GRACE,
             r.startedAt().plus(FOLLOW_LIMIT));
     if (watched == null) {
-      return new RunOutcome(
-          ExitCode.INTERRUPTED, How.INTERRUPTED, r, "interrupted; the run goes on");
+      return RunOutcome.cancelled(r, "interrupted; the run goes on");
     }
     Verdict v = watched.verdict();
     RunRecord result =
@@ -282,24 +293,7 @@ public final class RunEngine {
             v.kind() == Verdict.Kind.SUCCEEDED ? RunState.SUCCEEDED : RunState.FAILED,
             v,
             authoritativeTail(namespace, watched.pods()).orElse(watched.tail().text()));
-    return new RunOutcome(exitCodeOf(result), How.ATTACHED, result, summary(result));
-  }
-
-  /** Runs {@code body} holding the lock; empty if waiting stopped or the body found it moot. */
-  private Optional<RunOutcome> underLock(
-      RunRequest request, BooleanSupplier stopWaiting, Supplier<Optional<RunOutcome>> body) {
-    MigrationSpec spec = request.spec();
-    String identity =
-        "run/" + request.startedBy() + "/" + UUID.randomUUID().toString().substring(0, 8);
-    try (AppLock lock =
-        new AppLock(
-            client, request.namespace(), request.lockKey(), identity, clock, listener, RUN_LEASE)) {
-      Optional<AppLock.Acquired> acquired =
-          lock.acquire(
-              spec.timeout().plus(spec.startupGrace()),
-              () -> interrupted || stopWaiting.getAsBoolean());
-      return acquired.isEmpty() ? Optional.empty() : body.get();
-    }
+    return RunOutcome.of(How.ATTACHED, result, summary(result));
   }
 
   private void settleOtherRuns(RecordStore store, MigrationSpec spec) {
@@ -307,31 +301,18 @@ public final class RunEngine {
         store, client, spec.app(), spec.phase(), spec.version(), clock, listener, spec.timeout());
   }
 
-  private static Optional<StoredRecord> record(RecordStore store, MigrationSpec spec) {
-    return store.get(spec.app(), spec.phase(), spec.version());
+  private static Optional<RunRecord> read(RecordStore store, MigrationSpec spec) {
+    return store.get(spec.app(), spec.phase(), spec.version()).map(StoredRecord::record);
   }
 
-  private static boolean sameAttempt(Optional<StoredRecord> now, RunRecord seen, RunState state) {
-    return now.isPresent()
-        && now.get().record().attempt() == seen.attempt()
-        && now.get().record().state() == state;
-  }
-
-  private static boolean sameAttemptWithoutJob(Optional<StoredRecord> now, RunRecord seen) {
-    return now.isPresent()
-        && now.get().record().attempt() == seen.attempt()
-        && now.get().record().state().isActive()
-        && now.get().record().jobUid() == null;
-  }
-
-  private RunRecord claim(MigrationSpec spec, String hash, RunRequest request) {
+  private RunRecord claimRecord(MigrationSpec spec, RunRequest request) {
     return RunRecord.claim(
         spec.app(),
         spec.phase(),
         spec.version(),
         RunState.PENDING,
         spec.image(),
-        hash,
+        SpecHash.of(spec),
         RunNames.jobName(spec.app(), spec.phase(), spec.version(), 1),
         clock.instant(),
         request.startedBy());
@@ -344,9 +325,8 @@ public final class RunEngine {
     if (r.jobUid() != null && (job == null || !r.jobUid().equals(job.getMetadata().getUid()))) {
       // The Job ran and vanished (its TTL, a person) before anyone recorded its end.
       Verdict lost =
-          new Verdict(
-              Verdict.Kind.FAILED,
-              "JobLost",
+          Verdict.stop(
+              Reason.JOB_LOST,
               "the Job "
                   + r.jobName()
                   + " is gone and its result was never recorded; check the database, then run"
@@ -424,13 +404,12 @@ public final class RunEngine {
           seenJob = true;
         } else if (seenJob) {
           v =
-              new Verdict(
-                  Verdict.Kind.FAILED,
-                  "JobDeleted",
+              Verdict.stop(
+                  Reason.JOB_DELETED,
                   "the Job " + jobName + " was deleted before it finished",
                   null);
         }
-        String key = v.kind() + "/" + v.reason();
+        String key = v.key();
         if (!key.equals(shown)) {
           listener.progress(v.message());
           shown = key;
@@ -451,9 +430,8 @@ public final class RunEngine {
         }
         if (clock.instant().isAfter(deadline)) {
           return new Watched(
-              new Verdict(
-                  Verdict.Kind.TIMED_OUT,
-                  "ClientDeadlineExceeded",
+              Verdict.stop(
+                  Reason.CLIENT_DEADLINE_EXCEEDED,
                   "the migration did not finish by "
                       + deadline
                       + " and Kubernetes did not stop it; stopping it now",
@@ -497,13 +475,13 @@ public final class RunEngine {
     RunRecord result = recordResult(store, mine, state, verdict, logTail);
     boolean stop =
         verdict.kind() == Verdict.Kind.COULD_NOT_START
-            || "ClientDeadlineExceeded".equals(verdict.reason());
+            || verdict.reason() == Reason.CLIENT_DEADLINE_EXCEEDED;
     if (stop) {
       // Kubernetes would keep retrying the pull or the config behind the user's back.
       deleteJob(request.namespace(), mine.jobName());
       listener.progress("stopped Job " + mine.jobName() + " so that nothing keeps retrying");
     }
-    return new RunOutcome(exitCodeOf(result), how, result, summary(result));
+    return RunOutcome.of(how, result, summary(result));
   }
 
   /** Stores the result unless another caller stored this attempt's result first; returns it. */
@@ -541,19 +519,13 @@ public final class RunEngine {
 
   private RunOutcome interrupted(RecordStore store, RunRecord r, RunRequest request, How how) {
     if (request.deleteOnInterrupt()) {
-      Verdict v =
-          new Verdict(Verdict.Kind.FAILED, "Interrupted", "interrupted; the Job was stopped", null);
+      Verdict v = Verdict.stop(Reason.INTERRUPTED, "interrupted; the Job was stopped", null);
       RunRecord result = recordResult(store, r, RunState.FAILED, v, null);
       deleteJob(request.namespace(), r.jobName());
-      return new RunOutcome(
-          ExitCode.INTERRUPTED,
-          How.INTERRUPTED,
-          result,
-          "interrupted: stopped Job " + r.jobName() + " (--on-interrupt delete)");
+      return RunOutcome.cancelled(
+          result, "interrupted: stopped Job " + r.jobName() + " (--on-interrupt delete)");
     }
-    return new RunOutcome(
-        ExitCode.INTERRUPTED,
-        How.INTERRUPTED,
+    return RunOutcome.cancelled(
         r,
         "interrupted: Job "
             + r.jobName()
@@ -602,18 +574,6 @@ public final class RunEngine {
     }
   }
 
-  /** The exit code that a stored result means, the same for every caller. */
-  public static ExitCode exitCodeOf(RunRecord r) {
-    return switch (r.state()) {
-      case SUCCEEDED -> ExitCode.SUCCEEDED;
-      case FAILED ->
-          START_FAILURES.contains(r.reason())
-              ? ExitCode.COULD_NOT_START
-              : TIMEOUTS.contains(r.reason()) ? ExitCode.TIMED_OUT : ExitCode.FAILED;
-      default -> ExitCode.FAILED;
-    };
-  }
-
   private static String summary(RunRecord r) {
     String took =
         r.startedAt() != null && r.finishedAt() != null
@@ -623,7 +583,7 @@ public final class RunEngine {
       return what(r) + " succeeded" + took + " (Job " + r.jobName() + ")";
     }
     String verdict =
-        switch (exitCodeOf(r)) {
+        switch (r.outcomeCode()) {
           case COULD_NOT_START -> "could not start";
           case TIMED_OUT -> "timed out";
           default -> "failed";

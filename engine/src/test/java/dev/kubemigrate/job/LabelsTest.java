@@ -2,6 +2,8 @@ package dev.kubemigrate.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.names.KubernetesNames;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

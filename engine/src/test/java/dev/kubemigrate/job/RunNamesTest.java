@@ -3,6 +3,7 @@ package dev.kubemigrate.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kubemigrate.api.Phase;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.kubemigrate.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubemigrate.api.MigrationSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;

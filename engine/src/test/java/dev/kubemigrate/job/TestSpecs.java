@@ -1,15 +1,16 @@
 package dev.kubemigrate.job;
 
+import dev.kubemigrate.api.MigrationSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.List;
 
 /** Specs shared by the tests of this package. */
-final class TestSpecs {
+public final class TestSpecs {
 
   private TestSpecs() {}
 
   /** A valid spec with a few values set, as {@code run --app shop --image ...} would give. */
-  static MigrationSpec.Builder shop() {
+  public static MigrationSpec.Builder shop() {
     return MigrationSpec.builder()
         .app("shop")
         .image("kubemigrate.local/flyway:11.8.2")

@@ -2,7 +2,9 @@ package dev.kubemigrate.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunState;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.time.Instant;
 import org.junit.jupiter.api.DisplayName;
@@ -27,7 +29,7 @@ class RecordCodecTest {
             2,
             Instant.parse("2026-01-01T10:00:00Z"),
             Instant.parse("2026-01-01T10:01:00Z"),
-            "Error",
+            dev.kubemigrate.api.Reason.ERROR,
             "the migration exited with code 1",
             1,
             "https://ci/run/1",

@@ -52,7 +52,7 @@ class ClassifierTest {
             List.of(pod(terminated(137, "OOMKilled"))),
             CREATED,
             GRACE);
-    assertThat(v.reason()).isEqualTo("OOMKilled");
+    assertThat(v.reason().label()).isEqualTo("OOMKilled");
     assertThat(v.message()).contains("OOMKilled");
   }
 
@@ -74,7 +74,7 @@ class ClassifierTest {
             job("Failed", "BackoffLimitExceeded"), List.of(evicted), CREATED, GRACE);
     // Then
     assertThat(v.kind()).isEqualTo(Verdict.Kind.FAILED);
-    assertThat(v.reason()).isEqualTo("Evicted");
+    assertThat(v.reason().label()).isEqualTo("Evicted");
     assertThat(v.message()).contains("low on resource: memory");
   }
 
@@ -109,7 +109,7 @@ class ClassifierTest {
   void deadlineExceededIsTimeout() {
     Verdict v = Classifier.classify(job("Failed", "DeadlineExceeded"), List.of(), CREATED, GRACE);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.TIMED_OUT);
-    assertThat(v.kind().exitCode().code()).isEqualTo(4);
+    assertThat(v.reason().exitCode().code()).isEqualTo(4);
   }
 
   @Test
@@ -146,7 +146,7 @@ class ClassifierTest {
     assertThat(early.kind()).isEqualTo(Verdict.Kind.WAITING);
     assertThat(early.message()).contains("giving up in 1m30s");
     assertThat(late.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
-    assertThat(late.reason()).isEqualTo("ImagePullBackOff");
+    assertThat(late.reason().label()).isEqualTo("ImagePullBackOff");
   }
 
   @Test

@@ -1,16 +1,16 @@
 package dev.kubemigrate.operator;
 
-import dev.kubemigrate.job.MigrationSpec;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunRequest;
+import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.migration.Migration;
 import dev.kubemigrate.migration.MigrationStatus;
-import dev.kubemigrate.outcome.KubemigrateException;
 import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.record.RunRecord;
-import dev.kubemigrate.record.RunState;
 import dev.kubemigrate.record.StoredRecord;
-import dev.kubemigrate.run.RunRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;

@@ -1,9 +1,9 @@
 package dev.kubemigrate.operator;
 
+import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.migration.Migration;
 import dev.kubemigrate.migration.MigrationStatus;
 import dev.kubemigrate.record.RecordCodec;
-import dev.kubemigrate.record.RunRecord;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -81,7 +81,8 @@ final class MigrationStatuses {
           note != null
               // Failed, but a new attempt is on its way (spec.attempt was raised).
               ? build(m, RUNNING, version, r, "Retrying", note, now)
-              : stalled(m, r, r.reason(), failedMessage(r), now);
+              : stalled(
+                  m, r, r.reason() == null ? null : r.reason().label(), failedMessage(r), now);
     };
   }
 

@@ -2,9 +2,9 @@ package dev.kubemigrate.operator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.record.RunRecord;
-import dev.kubemigrate.run.RunOutcome;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -61,8 +61,8 @@ final class OperatorMetrics implements AutoCloseable {
         .register(registry)
         .increment();
     RunRecord r = outcome.record();
-    if (outcome.exitCode() != ExitCode.SUCCEEDED && r != null && r.reason() != null) {
-      failure(r.reason());
+    if (outcome.exitCode() != ExitCode.SUCCEEDED && outcome.reason() != null) {
+      failure(outcome.reason().label());
     }
     boolean thisRun =
         outcome.how() == RunOutcome.How.RAN || outcome.how() == RunOutcome.How.ATTACHED;

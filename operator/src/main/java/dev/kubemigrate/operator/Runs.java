@@ -1,11 +1,11 @@
 package dev.kubemigrate.operator;
 
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.RunListener;
+import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunRequest;
 import dev.kubemigrate.run.RunEngine;
-import dev.kubemigrate.run.RunListener;
-import dev.kubemigrate.run.RunOutcome;
-import dev.kubemigrate.run.RunRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;

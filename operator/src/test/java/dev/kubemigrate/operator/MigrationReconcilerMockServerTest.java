@@ -3,15 +3,16 @@ package dev.kubemigrate.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kubemigrate.job.MigrationSpec;
-import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.Reason;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.migration.Migration;
 import dev.kubemigrate.migration.MigrationResourceSpec;
 import dev.kubemigrate.migration.MigrationStatus;
 import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.record.RunRecord;
-import dev.kubemigrate.record.RunState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -211,7 +212,12 @@ class MigrationReconcilerMockServerTest {
         state == RunState.SUCCEEDED
             ? claim.finished(state, T0.plusSeconds(5), null, null, 0, "ok")
             : claim.finished(
-                state, T0.plusSeconds(5), "BackoffLimitExceeded", "exited with code 1", 1, "boom");
+                state,
+                T0.plusSeconds(5),
+                Reason.BACKOFF_LIMIT_EXCEEDED,
+                "exited with code 1",
+                1,
+                "boom");
     records().create(done).orElseThrow();
   }
 

@@ -2,11 +2,12 @@ package dev.kubemigrate.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.Reason;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.migration.Migration;
 import dev.kubemigrate.migration.MigrationStatus;
-import dev.kubemigrate.record.RunRecord;
-import dev.kubemigrate.record.RunState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
@@ -178,7 +179,7 @@ class MigrationStatusesTest {
         attempt,
         T0,
         done ? T1 : null,
-        reason,
+        reason == null ? null : Reason.of(reason),
         failed ? "the migration exited with code 3" : null,
         done ? (failed ? 3 : 0) : null,
         "operator",

@@ -1,4 +1,4 @@
-package dev.kubemigrate.outcome;
+package dev.kubemigrate.api;
 
 import java.util.Objects;
 
@@ -11,15 +11,21 @@ public class KubemigrateException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ExitCode exitCode;
+  private final Reason reason;
 
   public KubemigrateException(ExitCode exitCode, String message) {
-    super(message);
-    this.exitCode = Objects.requireNonNull(exitCode, "exitCode");
+    this(exitCode, message, null);
   }
 
   public KubemigrateException(ExitCode exitCode, String message, Throwable cause) {
+    this(Reason.ofError(Objects.requireNonNull(exitCode, "exitCode")), message, cause);
+  }
+
+  /** An error for {@code reason}: it ends with the reason's exit code. */
+  public KubemigrateException(Reason reason, String message, Throwable cause) {
     super(message, cause);
-    this.exitCode = Objects.requireNonNull(exitCode, "exitCode");
+    this.reason = Objects.requireNonNull(reason, "reason");
+    this.exitCode = reason.exitCode();
   }
 
   /** A usage or input error (exit 2): the message is {@code String.format(format, args)}. */
@@ -29,5 +35,10 @@ public class KubemigrateException extends RuntimeException {
 
   public ExitCode exitCode() {
     return exitCode;
+  }
+
+  /** Why: in the same vocabulary as a run's record. */
+  public Reason reason() {
+    return reason;
   }
 }

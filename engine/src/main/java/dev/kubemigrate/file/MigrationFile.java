@@ -1,4 +1,4 @@
-package dev.kubemigrate.job;
+package dev.kubemigrate.file;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -13,10 +13,11 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.migration.Migration;
 import dev.kubemigrate.migration.MigrationResourceSpec;
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;

@@ -1,4 +1,4 @@
-package dev.kubemigrate.run;
+package dev.kubemigrate.api;
 
 /** What a run reports while it goes: the CLI prints it, the operator turns it into events. */
 public interface RunListener {

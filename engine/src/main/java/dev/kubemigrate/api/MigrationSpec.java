@@ -1,6 +1,6 @@
-package dev.kubemigrate.job;
+package dev.kubemigrate.api;
 
-import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.names.KubernetesNames;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;

@@ -1,6 +1,5 @@
-package dev.kubemigrate.job;
+package dev.kubemigrate.api;
 
-import dev.kubemigrate.outcome.KubemigrateException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;

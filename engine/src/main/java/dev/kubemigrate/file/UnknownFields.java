@@ -1,4 +1,4 @@
-package dev.kubemigrate.job;
+package dev.kubemigrate.file;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

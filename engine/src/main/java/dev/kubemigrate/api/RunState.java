@@ -1,4 +1,4 @@
-package dev.kubemigrate.record;
+package dev.kubemigrate.api;
 
 /** Where a run of (app, phase, version) stands. Succeeded and Failed are final for an attempt. */
 public enum RunState {

@@ -1,4 +1,4 @@
-package dev.kubemigrate.outcome;
+package dev.kubemigrate.api;
 
 /**
  * The one exit-code table, shared by every mode and documented in the README. Scripts depend on

@@ -1,4 +1,4 @@
-package dev.kubemigrate.job;
+package dev.kubemigrate.names;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,4 @@
-package dev.kubemigrate.run;
-
-import dev.kubemigrate.job.MigrationSpec;
+package dev.kubemigrate.api;
 
 /**
  * One call of the engine.

@@ -1,6 +1,5 @@
-package dev.kubemigrate.job;
+package dev.kubemigrate.api;
 
-import dev.kubemigrate.outcome.KubemigrateException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

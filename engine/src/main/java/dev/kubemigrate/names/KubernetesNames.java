@@ -1,4 +1,4 @@
-package dev.kubemigrate.job;
+package dev.kubemigrate.names;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -67,7 +67,7 @@ public final class KubernetesNames {
   }
 
   /** Cuts {@code text} to at most {@code max} characters without leaving a trailing {@code -}. */
-  static String truncate(String text, int max) {
+  public static String truncate(String text, int max) {
     return trimDashes(text.length() <= max ? text : text.substring(0, max));
   }
 

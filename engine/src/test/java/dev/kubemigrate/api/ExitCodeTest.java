@@ -1,4 +1,4 @@
-package dev.kubemigrate.outcome;
+package dev.kubemigrate.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,14 @@
-package dev.kubemigrate.lock;
+package dev.kubemigrate.run;
 
-import dev.kubemigrate.await.AwaitEngine;
-import dev.kubemigrate.job.Phase;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.Reason;
+import dev.kubemigrate.api.RunListener;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunState;
+import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.record.RunRecord;
-import dev.kubemigrate.record.RunState;
+import dev.kubemigrate.record.RecordWatch;
 import dev.kubemigrate.record.StoredRecord;
-import dev.kubemigrate.run.RunListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,14 +16,11 @@ import java.util.Optional;
 
 /**
  * What the holder of an app's lock does about the app's other runs that are still active, before it
- * starts its own: a run done in a pod by `exec` whose holder lost the lock died half way, and is
- * recorded as interrupted (never silently run again); a run of a Job (`run`) may still be going,
- * and is waited for.
+ * starts its own, as {@link Decisions#settle} says: a run done in a pod by `exec` whose holder lost
+ * the lock died half way, and is recorded as interrupted (never silently run again); a claim that
+ * never got its Job is recorded as abandoned; a run of a Job may still be going, and is waited for.
  */
 public final class OtherRuns {
-
-  /** The record of an `exec` run names the pod that runs it, not a Job. */
-  public static final String POD_PREFIX = "pod/";
 
   private OtherRuns() {}
 
@@ -39,32 +38,46 @@ public final class OtherRuns {
       if (mine || !other.state().isActive()) {
         continue;
       }
-      boolean inPod = other.jobName() != null && other.jobName().startsWith(POD_PREFIX);
-      if (inPod) {
-        // We hold the lock its runner would hold: that runner is gone, maybe half way through.
-        markInterrupted(store, other, clock);
-        listener.progress(
-            "the run of version "
-                + other.version()
-                + " in "
-                + other.jobName()
-                + " ended without a result (its holder lost the lock): recorded as interrupted");
-      } else if (other.jobUid() == null) {
-        // Its runner claimed it and went away before creating the Job: nothing ran.
-        markAbandoned(store, other, clock);
-        listener.progress(
-            "the run of version "
-                + other.version()
-                + " was claimed but never started (its runner is gone): recorded as abandoned");
-      } else {
-        listener.progress(
-            "version "
-                + other.version()
-                + " is still migrating (Job "
-                + other.jobName()
-                + "): waiting for it first");
-        new AwaitEngine(client, clock, listener)
-            .await(store.namespace(), app, other.phase(), other.version(), waitLimit);
+      switch (Decisions.settle(other)) {
+        case RECORD_INTERRUPTED -> {
+          markInterrupted(store, other, clock);
+          listener.progress(
+              "the run of version "
+                  + other.version()
+                  + " in "
+                  + other.jobName()
+                  + " ended without a result (its holder lost the lock): recorded as interrupted");
+        }
+        case RECORD_ABANDONED -> {
+          markAbandoned(store, other, clock);
+          listener.progress(
+              "the run of version "
+                  + other.version()
+                  + " was claimed but never started (its runner is gone): recorded as abandoned");
+        }
+        case WAIT -> {
+          listener.progress(
+              "version "
+                  + other.version()
+                  + " is still migrating (Job "
+                  + other.jobName()
+                  + "): waiting for it first");
+          try (RecordWatch watch =
+              RecordWatch.open(
+                  client,
+                  store.namespace(),
+                  app,
+                  other.phase(),
+                  other.version(),
+                  new ChangeSignal())) {
+            watch.awaitUntil(
+                r -> r.isEmpty() || !r.get().state().isActive(),
+                clock.instant().plus(waitLimit),
+                clock,
+                () -> false,
+                r -> {});
+          }
+        }
       }
     }
   }
@@ -75,7 +88,7 @@ public final class OtherRuns {
         store,
         r,
         clock,
-        "Abandoned",
+        Reason.ABANDONED,
         "its runner stopped after claiming the run and before creating the Job: nothing ran; run"
             + " again with --retry");
   }
@@ -86,7 +99,7 @@ public final class OtherRuns {
         store,
         r,
         clock,
-        "Interrupted",
+        Reason.INTERRUPTED,
         "the run in "
             + r.jobName()
             + " stopped before it recorded a result (its pod died or lost the lock); the"
@@ -94,7 +107,7 @@ public final class OtherRuns {
   }
 
   private static boolean markFailed(
-      RecordStore store, RunRecord r, Clock clock, String reason, String message) {
+      RecordStore store, RunRecord r, Clock clock, Reason reason, String message) {
     Optional<StoredRecord> current = store.get(r.app(), r.phase(), r.version());
     if (current.isEmpty() || !current.get().record().state().isActive()) {
       return false;

@@ -1,10 +1,12 @@
-package dev.kubemigrate.job;
+package dev.kubemigrate.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubemigrate.outcome.ExitCode;
-import dev.kubemigrate.outcome.KubemigrateException;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Phase;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;

@@ -1,6 +1,5 @@
-package dev.kubemigrate.job;
+package dev.kubemigrate.api;
 
-import dev.kubemigrate.outcome.KubemigrateException;
 import java.util.Locale;
 
 /** When a migration runs relative to the rollout of its app version. */
