@@ -67,20 +67,22 @@ final class ExecCommand implements Callable<Integer> {
       ConsoleReporter reporter =
           new ConsoleReporter(System.out, System.err, clock, false).startFlusher();
       String identity = identity();
+      ExecEngine engine = new ExecEngine(connected.client(), clock, reporter);
+      // SIGTERM (the pod is deleted) stops the command too, records Interrupted, exits 130.
+      Interrupts.onInterrupt(engine::interrupt);
       RunOutcome outcome =
-          new ExecEngine(connected.client(), clock, reporter)
-              .exec(
-                  new ExecEngine.ExecRequest(
-                      connected.namespace(),
-                      app,
-                      appOptions.phase(),
-                      ver,
-                      command,
-                      identity,
-                      key,
-                      CiEnvironment.startedBy(
-                          System.getenv(), System.getProperty("user.name"), identity),
-                      limit));
+          engine.exec(
+              new ExecEngine.ExecRequest(
+                  connected.namespace(),
+                  app,
+                  appOptions.phase(),
+                  ver,
+                  command,
+                  identity,
+                  key,
+                  CiEnvironment.startedBy(
+                      System.getenv(), System.getProperty("user.name"), identity),
+                  limit));
       reporter.summary(outcome);
       return outcome.exitCode().code();
     }

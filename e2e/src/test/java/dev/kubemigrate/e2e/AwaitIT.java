@@ -76,23 +76,7 @@ class AwaitIT {
 
   private static Kubemigrate.Result migrate(
       Kubemigrate km, TestNamespace ns, String version, String script) {
-    return km.run(
-        "run",
-        "-n",
-        ns.name(),
-        "--app",
-        "shop",
-        "--version",
-        version,
-        "--image",
-        Images.BUSYBOX,
-        "--image-pull-policy",
-        "Never",
-        "--command",
-        "--",
-        "sh",
-        "-c",
-        script);
+    return km.run(Args.busyboxRun(ns, "shop", version).sh(script).build());
   }
 
   /** Three replicas of the app at this version. */

@@ -22,22 +22,9 @@ class RunFailuresIT {
     // Given a migration that runs for a while
     Kubemigrate.Running run =
         km.start(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "1",
-            "--image",
-            Images.BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--command",
-            "--",
-            "sh",
-            "-c",
-            "echo before-restart; sleep 12; echo after-restart");
+            Args.busyboxRun(ns, "shop", "1")
+                .sh("echo before-restart; sleep 12; echo after-restart")
+                .build());
     await()
         .atMost(Duration.ofMinutes(1))
         .until(() -> run.stderrSoFar().contains("the migration runs"));
@@ -56,24 +43,11 @@ class RunFailuresIT {
   void oomKilledIsReported(Kubemigrate km, TestNamespace ns) {
     Kubemigrate.Result r =
         km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "1",
-            "--image",
-            Images.BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--memory",
-            "16Mi",
-            "--command",
-            "--",
-            "sh",
-            "-c",
-            "echo allocating; x=$(head -c 300000000 /dev/zero | tr '\\000' a); echo survived");
+            Args.busyboxRun(ns, "shop", "1")
+                .option("--memory", "16Mi")
+                .sh(
+                    "echo allocating; x=$(head -c 300000000 /dev/zero | tr '\\000' a); echo survived")
+                .build());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertThat(r.stderr()).contains("OOMKilled");
     assertThat(r.stdout()).doesNotContain("survived");
@@ -92,7 +66,7 @@ class RunFailuresIT {
     Path config = ServiceAccounts.kubeconfig(client, ns.name(), "nobody");
     // When
     Kubemigrate.Result r =
-        km.withKubeconfig(config).run("run", "--app", "shop", "--image", Images.BUSYBOX);
+        km.withKubeconfig(config).run(Args.run("shop").image(Images.BUSYBOX).build());
     // Then
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(5);
     assertThat(r.stderr()).contains("forbidden").contains("configmaps").contains(ns.name());

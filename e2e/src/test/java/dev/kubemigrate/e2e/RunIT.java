@@ -30,19 +30,8 @@ class RunIT {
     client.secrets().inNamespace(ns.name()).resource(db.flywaySecret("db")).create();
 
     // When the pipeline runs the migration
-    Kubemigrate.Result first =
-        km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--image",
-            FLYWAY,
-            "--image-pull-policy",
-            "Never",
-            "--env-from",
-            "secret/db");
+    Args flyway = Args.run(ns, "shop").image(FLYWAY).neverPull().option("--env-from", "secret/db");
+    Kubemigrate.Result first = km.run(flyway.build());
 
     // Then it succeeded, streamed Flyway's own log to stdout, and the schema is there
     assertThat(first.exitCode()).as(first.toString()).isZero();
@@ -58,21 +47,7 @@ class RunIT {
     assertThat(record.getMetadata().getOwnerReferences()).isNullOrEmpty();
 
     // When it runs again
-    Kubemigrate.Result again =
-        km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--image",
-            FLYWAY,
-            "--image-pull-policy",
-            "Never",
-            "--env-from",
-            "secret/db",
-            "-o",
-            "json");
+    Kubemigrate.Result again = km.run(flyway.json().build());
 
     // Then nothing started: exit 0, "already", one Job, Flyway ran once
     assertThat(again.exitCode()).as(again.toString()).isZero();
@@ -85,26 +60,11 @@ class RunIT {
   @DisplayName(
       "A failing migration exits 1 with its exit code and log tail; --retry runs attempt 2")
   void failingMigrationExitsOne(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
-    String[] failing = {
-      "run",
-      "-n",
-      ns.name(),
-      "--app",
-      "shop",
-      "--version",
-      "7",
-      "--image",
-      BUSYBOX,
-      "--image-pull-policy",
-      "Never",
-      "--command",
-      "--",
-      "sh",
-      "-c",
-      "echo applying V7; echo 'ERROR: relation \"orders\" already exists' >&2; exit 3"
-    };
+    Args failing =
+        Args.busyboxRun(ns, "shop", "7")
+            .sh("echo applying V7; echo 'ERROR: relation \"orders\" already exists' >&2; exit 3");
     // When
-    Kubemigrate.Result failed = km.run(failing);
+    Kubemigrate.Result failed = km.run(failing.build());
     // Then
     assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
     assertThat(failed.stdout()).contains("applying V7");
@@ -117,7 +77,7 @@ class RunIT {
         .containsEntry("exitCode", "3");
 
     // When run again without --retry: the stored failure, nothing started
-    Kubemigrate.Result reported = km.run(failing);
+    Kubemigrate.Result reported = km.run(failing.build());
     assertThat(reported.exitCode()).isEqualTo(1);
     assertThat(reported.stderr())
         .contains("--retry")
@@ -125,8 +85,7 @@ class RunIT {
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
 
     // When retried: attempt 2, a second Job
-    List<String> retry = new ArrayList<>(List.of(failing));
-    retry.add(1, "--retry");
+    List<String> retry = failing.flag("--retry").list();
     Kubemigrate.Result retried = km.start(Map.of(), retry).await(Duration.ofMinutes(2));
     assertThat(retried.exitCode()).isEqualTo(1);
     assertThat(onlyRecord(client, ns).getData()).containsEntry("attempt", "2");
@@ -140,17 +99,11 @@ class RunIT {
     // When
     Kubemigrate.Result r =
         km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--image",
-            FLYWAY,
-            "--image-pull-policy",
-            "Never",
-            "--env-from",
-            "secret/does-not-exist");
+            Args.run(ns, "shop")
+                .image(FLYWAY)
+                .neverPull()
+                .option("--env-from", "secret/does-not-exist")
+                .build());
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     // Then
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
@@ -167,15 +120,10 @@ class RunIT {
     // Given an image on a loopback registry address where nothing listens
     Kubemigrate.Result r =
         km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--image",
-            "127.0.0.1:5999/nope/migrate:1",
-            "--startup-grace",
-            "5s");
+            Args.run(ns, "shop")
+                .image("127.0.0.1:5999/nope/migrate:1")
+                .option("--startup-grace", "5s")
+                .build());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
     assertThat(r.stderr())
         .containsAnyOf("ErrImagePull", "ImagePullBackOff")
@@ -187,16 +135,7 @@ class RunIT {
   @DisplayName("An image that is not on the node with pull policy Never fails at once with exit 3")
   void neverPullFailsAtOnce(Kubemigrate km, TestNamespace ns) {
     Kubemigrate.Result r =
-        km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--image",
-            "kubemigrate.local/absent:1",
-            "--image-pull-policy",
-            "Never");
+        km.run(Args.run(ns, "shop").image("kubemigrate.local/absent:1").neverPull().build());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
     assertThat(r.stderr()).contains("ErrImageNeverPull");
   }
@@ -204,36 +143,10 @@ class RunIT {
   @Test
   @DisplayName("The same version with another image is refused with exit 6 and starts nothing")
   void sameVersionOtherImageConflicts(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
-    Kubemigrate.Result first =
-        km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "1",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--command",
-            "--",
-            "true");
+    Kubemigrate.Result first = km.run(Args.busyboxRun(ns, "shop", "1").command("true").build());
     assertThat(first.exitCode()).as(first.toString()).isZero();
     Kubemigrate.Result second =
-        km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "1",
-            "--image",
-            FLYWAY,
-            "--image-pull-policy",
-            "Never");
+        km.run(Args.run(ns, "shop").version("1").image(FLYWAY).neverPull().build());
     assertThat(second.exitCode()).as(second.toString()).isEqualTo(6);
     assertThat(second.stderr()).contains("conflict").contains(FLYWAY);
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
@@ -244,24 +157,11 @@ class RunIT {
   void unschedulableFailsAfterGrace(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
     Kubemigrate.Result r =
         km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "1",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--node-selector",
-            "disk=nvme-that-no-node-has",
-            "--startup-grace",
-            "3s",
-            "--command",
-            "--",
-            "true");
+            Args.busyboxRun(ns, "shop", "1")
+                .option("--node-selector", "disk=nvme-that-no-node-has")
+                .option("--startup-grace", "3s")
+                .command("true")
+                .build());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
     assertThat(r.stderr()).contains("Unschedulable").contains("node");
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
@@ -272,21 +172,9 @@ class RunIT {
   void missingCommandExitsThree(Kubemigrate km, TestNamespace ns) {
     Kubemigrate.Result r =
         km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "1",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--command",
-            "--",
-            "/usr/bin/flyway-not-here",
-            "migrate");
+            Args.busyboxRun(ns, "shop", "1")
+                .command("/usr/bin/flyway-not-here", "migrate")
+                .build());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
     assertThat(r.stderr()).contains("could not start").contains("/usr/bin/flyway-not-here");
   }
@@ -294,24 +182,7 @@ class RunIT {
   @Test
   @DisplayName("await reads the record, so it works after the Job is gone")
   void awaitWorksAfterTheJobIsGone(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
-    assertThat(
-            km.run(
-                    "run",
-                    "-n",
-                    ns.name(),
-                    "--app",
-                    "shop",
-                    "--version",
-                    "1",
-                    "--image",
-                    BUSYBOX,
-                    "--image-pull-policy",
-                    "Never",
-                    "--command",
-                    "--",
-                    "echo",
-                    "done")
-                .exitCode())
+    assertThat(km.run(Args.busyboxRun(ns, "shop", "1").command("echo", "done").build()).exitCode())
         .isZero();
     client.batch().v1().jobs().inNamespace(ns.name()).withName("shop-pre-1").delete();
     org.awaitility.Awaitility.await()
@@ -328,23 +199,10 @@ class RunIT {
   void timeoutExitsFour(Kubemigrate km, TestNamespace ns) {
     Kubemigrate.Result r =
         km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "1",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--timeout",
-            "3s",
-            "--command",
-            "--",
-            "sleep",
-            "60");
+            Args.busyboxRun(ns, "shop", "1")
+                .option("--timeout", "3s")
+                .command("sleep", "60")
+                .build());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
     assertThat(r.stderr()).contains("timeout");
   }
@@ -389,7 +247,7 @@ class RunIT {
             + "current-context: x\n");
     Kubemigrate km = new Kubemigrate(Scripts.ofProject().root(), config);
     long start = System.nanoTime();
-    Kubemigrate.Result r = km.run("run", "--app", "shop", "--image", BUSYBOX);
+    Kubemigrate.Result r = km.run(Args.run("shop").image(BUSYBOX).build());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(5);
     assertThat(r.stderr()).contains("127.0.0.1:1");
     assertThat((System.nanoTime() - start) / 1_000_000_000L).isLessThan(30);
@@ -401,23 +259,7 @@ class RunIT {
     List<Kubemigrate.Running> runs = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       runs.add(
-          km.start(
-              "run",
-              "-n",
-              ns.name(),
-              "--app",
-              "shop",
-              "--version",
-              "9",
-              "--image",
-              BUSYBOX,
-              "--image-pull-policy",
-              "Never",
-              "--command",
-              "--",
-              "sh",
-              "-c",
-              "sleep 3; echo migrated once"));
+          km.start(Args.busyboxRun(ns, "shop", "9").sh("sleep 3; echo migrated once").build()));
     }
     List<Kubemigrate.Result> results = new ArrayList<>();
     for (Kubemigrate.Running run : runs) {
@@ -433,24 +275,7 @@ class RunIT {
   @DisplayName("A run killed half way and started again attaches to the same Job")
   void killedRunAttaches(Kubemigrate km, TestNamespace ns, KubernetesClient client)
       throws Exception {
-    String[] args = {
-      "run",
-      "-n",
-      ns.name(),
-      "--app",
-      "shop",
-      "--version",
-      "3",
-      "--image",
-      BUSYBOX,
-      "--image-pull-policy",
-      "Never",
-      "--command",
-      "--",
-      "sh",
-      "-c",
-      "echo start; sleep 6; echo end"
-    };
+    String[] args = Args.busyboxRun(ns, "shop", "3").sh("echo start; sleep 6; echo end").build();
     // Given a run killed with SIGKILL once its migration runs
     Kubemigrate.Running first = km.start(args);
     org.awaitility.Awaitility.await()
@@ -471,44 +296,13 @@ class RunIT {
   void twoVersionsAreSerialised(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
     // Given version 1 migrating
     Kubemigrate.Running v1 =
-        km.start(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "1",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--command",
-            "--",
-            "sh",
-            "-c",
-            "sleep 5; echo v1 done");
+        km.start(Args.busyboxRun(ns, "shop", "1").sh("sleep 5; echo v1 done").build());
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofMinutes(1))
         .until(() -> v1.stderrSoFar().contains("created Job"));
     // When version 2 starts meanwhile
     Kubemigrate.Result v2 =
-        km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "2",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--command",
-            "--",
-            "echo",
-            "v2 done");
+        km.run(Args.busyboxRun(ns, "shop", "2").command("echo", "v2 done").build());
     Kubemigrate.Result first = v1.await(Duration.ofMinutes(1));
     // Then it waited for version 1's lock and ran after it
     assertThat(first.exitCode()).as(first.toString()).isZero();
@@ -525,22 +319,9 @@ class RunIT {
   void logsFollowsALiveRun(Kubemigrate km, TestNamespace ns) {
     Kubemigrate.Running run =
         km.start(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "6",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--command",
-            "--",
-            "sh",
-            "-c",
-            "for i in 1 2 3 4; do echo step $i; sleep 1; done");
+            Args.busyboxRun(ns, "shop", "6")
+                .sh("for i in 1 2 3 4; do echo step $i; sleep 1; done")
+                .build());
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofMinutes(1))
         .until(() -> run.stderrSoFar().contains("the migration runs"));
@@ -559,22 +340,7 @@ class RunIT {
   void interruptLeavesJobRunning(Kubemigrate km, TestNamespace ns, KubernetesClient client)
       throws Exception {
     Kubemigrate.Running run =
-        km.start(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "4",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--command",
-            "--",
-            "sleep",
-            "30");
+        km.start(Args.busyboxRun(ns, "shop", "4").command("sleep", "30").build());
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofMinutes(1))
         .until(() -> run.stderrSoFar().contains("the migration runs"));
@@ -592,23 +358,10 @@ class RunIT {
       throws Exception {
     Kubemigrate.Running run =
         km.start(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "4",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--on-interrupt",
-            "delete",
-            "--command",
-            "--",
-            "sleep",
-            "30");
+            Args.busyboxRun(ns, "shop", "4")
+                .option("--on-interrupt", "delete")
+                .command("sleep", "30")
+                .build());
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofMinutes(1))
         .until(() -> run.stderrSoFar().contains("the migration runs"));
@@ -663,27 +416,18 @@ class RunIT {
     // 1,300,000 lines of 8 bytes: 10.4 MB
     Kubemigrate.Result r =
         km.run(
-            "run",
-            "-n",
-            ns.name(),
-            "--app",
-            "shop",
-            "--version",
-            "5",
-            "--image",
-            BUSYBOX,
-            "--image-pull-policy",
-            "Never",
-            "--command",
-            "--",
-            "sh",
-            "-c",
-            // The sleep lets the node write the log to its end before the container exits: the
-            // local node's containerd (1.6.20) drops the output still in its pipes when a container
-            // exits while its log writer lags, so the log file itself lacked the last 2k-12k lines
-            // in most runs, with no reader at all ("Failed to pipe stdout ... file already closed"
-            // in containerd's log). No client can read those lines; this test is about the client.
-            "seq 1000001 2300000; sleep 2");
+            Args.busyboxRun(ns, "shop", "5")
+                // The sleep lets the node write the log to its end before the container exits: the
+                // local node's containerd (1.6.20) drops the output still in its pipes when a
+                // container
+                // exits while its log writer lags, so the log file itself lacked the last 2k-12k
+                // lines
+                // in most runs, with no reader at all ("Failed to pipe stdout ... file already
+                // closed"
+                // in containerd's log). No client can read those lines; this test is about the
+                // client.
+                .sh("seq 1000001 2300000; sleep 2")
+                .build());
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     List<String> lines = r.stdout().lines().toList();
     assertThat(lines).hasSize(1_300_000);

@@ -93,7 +93,9 @@ public final class ExecEngine {
     try (AppLock lock =
         new AppLock(
             client, req.namespace(), req.lockKey(), req.identity(), clock, listener, LEASE)) {
-      lock.acquire(req.timeout());
+      if (lock.acquire(req.timeout(), () -> interrupted).isEmpty()) {
+        return RunOutcome.cancelled(null, "interrupted while waiting for lock " + lock.name());
+      }
       listener.progress("holding lock " + lock.name() + " as " + req.identity());
       plan = Decisions.decide(read(store, req), ask);
       switch (plan.action()) {

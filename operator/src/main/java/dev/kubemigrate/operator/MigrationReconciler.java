@@ -4,29 +4,36 @@ import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunRequest;
-import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.migration.Migration;
 import dev.kubemigrate.migration.MigrationStatus;
+import dev.kubemigrate.record.RecordCodec;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.StoredRecord;
+import dev.kubemigrate.run.Decisions;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Reconciles a {@code Migration}: reads its run's record, starts the run through the engine when
@@ -68,10 +75,89 @@ public final class MigrationReconciler implements Reconciler<Migration> {
     this.runs = new Runs(client, clock, maxConcurrentRuns, metrics, runChanges::propagateEvent);
   }
 
+  /** The index of Migrations by the record their run writes: namespace/record-name. */
+  private static final String RECORD_INDEX = "kubemigrate-record";
+
+  /** Every run record in the watched namespaces, from one informer: no GET per reconcile. */
+  private InformerEventSource<ConfigMap, Migration> records;
+
   @Override
   public List<EventSource<?, Migration>> prepareEventSources(
-      io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<Migration> context) {
-    return List.of(runChanges);
+      EventSourceContext<Migration> context) {
+    context
+        .getPrimaryCache()
+        .addIndexers(Map.of(RECORD_INDEX, m -> recordKey(m).stream().toList()));
+    records =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, Migration.class)
+                .withName("records")
+                .withLabelSelector(RecordCodec.RECORD_LABEL + "=true")
+                .withNamespacesInheritedFromController()
+                // A record changes: reconcile the Migrations whose run it is (the engine's steps
+                // trigger reconciles through their record, not through each progress line).
+                .withSecondaryToPrimaryMapper(
+                    cm ->
+                        context
+                            .getPrimaryCache()
+                            .byIndex(
+                                RECORD_INDEX,
+                                cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
+                            .stream()
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(runChanges, records);
+  }
+
+  /** namespace/record-name of the Migration's run, when its spec can be read. */
+  private static Optional<String> recordKey(Migration m) {
+    try {
+      MigrationSpec spec = m.getSpec().toMigrationSpec();
+      if (spec.version() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          m.getMetadata().getNamespace()
+              + "/"
+              + RecordCodec.name(spec.app(), spec.phase(), spec.version()));
+    } catch (RuntimeException e) {
+      return Optional.empty(); // an invalid spec has no record; reconcile says why
+    }
+  }
+
+  /**
+   * The run's record: from the informer's cache once the event sources are prepared (a GET before
+   * that, as in tests that call {@link #reconcile} directly), or the result that this operator's
+   * own run just stored when the cache has not caught up with it yet.
+   */
+  private Optional<RunRecord> record(ResourceID id, String namespace, MigrationSpec spec) {
+    Optional<RunRecord> cached =
+        records != null
+            ? records
+                .get(
+                    new ResourceID(
+                        RecordCodec.name(spec.app(), spec.phase(), spec.version()), namespace))
+                .map(RecordCodec::fromConfigMap)
+            : new RecordStore(client, namespace)
+                .get(spec.app(), spec.phase(), spec.version())
+                .map(StoredRecord::record);
+    Optional<RunRecord> mine =
+        runs.lastResult(id)
+            .filter(
+                r ->
+                    r.app().equals(spec.app())
+                        && r.phase() == spec.phase()
+                        && r.version().equals(spec.version()));
+    if (mine.isPresent()
+        && (cached.isEmpty()
+            || mine.get().attempt() > cached.get().attempt()
+            || (mine.get().attempt() == cached.get().attempt()
+                && cached.get().state().isActive()
+                && !mine.get().state().isActive()))) {
+      return mine;
+    }
+    return cached;
   }
 
   @Override
@@ -92,12 +178,12 @@ public final class MigrationReconciler implements Reconciler<Migration> {
       return report(m, MigrationStatuses.invalidSpec(m, e.getMessage(), now));
     }
 
-    RunRecord r =
-        new RecordStore(client, namespace)
-            .get(spec.app(), spec.phase(), spec.version())
-            .map(StoredRecord::record)
-            .orElse(null);
-    if (r != null && !SpecHash.of(spec).equals(r.specHash())) {
+    Optional<RunRecord> current = record(id, namespace, spec);
+    RunRecord r = current.orElse(null);
+    // The same decision as `run` makes: done, conflict, or a run to start (claim, retry, attach).
+    Decisions.Plan plan =
+        Decisions.decide(current, new Decisions.Ask(SpecHash.of(spec), false, wanted, false));
+    if (plan.action() == Decisions.Action.CONFLICT) {
       return report(
           m,
           MigrationStatuses.conflict(
@@ -110,9 +196,8 @@ public final class MigrationReconciler implements Reconciler<Migration> {
               now));
     }
     boolean done =
-        r != null
-            && (r.state() == RunState.SUCCEEDED
-                || (r.state() == RunState.FAILED && r.attempt() >= wanted));
+        plan.action() == Decisions.Action.ALREADY_SUCCEEDED
+            || plan.action() == Decisions.Action.ALREADY_FAILED;
     if (done || runs.isActive(id)) {
       return report(m, MigrationStatuses.of(m, spec.version(), r, null, now));
     }
@@ -130,13 +215,13 @@ public final class MigrationReconciler implements Reconciler<Migration> {
       }
     }
 
-    boolean retry = r != null && r.state() == RunState.FAILED;
+    boolean retry = plan.action() == Decisions.Action.RETRY;
     runs.submit(
         id,
         new RunRequest(
             spec,
             namespace,
-            retry,
+            false,
             wanted,
             "kubemigrate operator " + identity + " for migration/" + m.getMetadata().getName(),
             false,

@@ -4,6 +4,7 @@ import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunRequest;
 import dev.kubemigrate.run.RunEngine;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,6 +46,7 @@ final class Runs implements AutoCloseable {
   private final ExecutorService pool;
   private final Map<ResourceID, RunEngine> active = new ConcurrentHashMap<>();
   private final Map<ResourceID, RunError> errors = new ConcurrentHashMap<>();
+  private final Map<ResourceID, RunRecord> results = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
 
   Runs(
@@ -73,6 +75,11 @@ final class Runs implements AutoCloseable {
     return active.containsKey(id);
   }
 
+  /** The record as the last run of this operator for the Migration left it. */
+  Optional<RunRecord> lastResult(ResourceID id) {
+    return Optional.ofNullable(results.get(id));
+  }
+
   Optional<RunError> lastError(ResourceID id) {
     return Optional.ofNullable(errors.get(id));
   }
@@ -99,6 +106,9 @@ final class Runs implements AutoCloseable {
       RunOutcome outcome = engine.run(request);
       LOG.info("{}: {} (exit {})", name(id), outcome.summary(), outcome.exitCode().code());
       metrics.outcome(outcome);
+      if (outcome.record() != null) {
+        results.put(id, outcome.record());
+      }
       if (outcome.record() == null && outcome.exitCode() != ExitCode.INTERRUPTED) {
         errors.put(id, new RunError(outcome.exitCode(), outcome.summary(), clock.instant()));
       }
@@ -123,8 +133,8 @@ final class Runs implements AutoCloseable {
     return new RunListener() {
       @Override
       public void progress(String message) {
+        // No reconcile per progress line: the run's record changes trigger them (an informer).
         LOG.info("{}: {}", name(id), message);
-        changed.accept(id);
       }
 
       @Override
