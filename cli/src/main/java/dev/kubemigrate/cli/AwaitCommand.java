@@ -4,7 +4,7 @@ import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.RunOutcome;
-import dev.kubemigrate.await.AwaitEngine;
+import dev.kubemigrate.engine.Kubemigrate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -57,9 +57,11 @@ final class AwaitCommand implements Callable<Integer> {
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       Clock clock = Clock.systemUTC();
       ConsoleReporter reporter = new ConsoleReporter(System.out, System.err, clock, true);
-      AwaitEngine engine = new AwaitEngine(connected.client(), clock, reporter);
-      Interrupts.onInterrupt(engine::interrupt);
-      RunOutcome outcome = engine.await(connected.namespace(), app, phase, ver, limit);
+      Kubemigrate.Call call =
+          new Kubemigrate(connected.client(), clock)
+              .await(connected.namespace(), app, phase, ver, limit, reporter);
+      Interrupts.onInterrupt(call::interrupt);
+      RunOutcome outcome = call.get();
       reporter.summary(outcome);
       if (format != null) {
         System.out.println(OutcomeJson.of(outcome, connected.namespace()));

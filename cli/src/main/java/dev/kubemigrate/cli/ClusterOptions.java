@@ -1,6 +1,6 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.kube.KubeClients;
+import dev.kubemigrate.engine.Kubemigrate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -49,9 +49,9 @@ final class ClusterOptions {
   /** The client and the namespace these options (else {@code fallbackNamespace}) point at. */
   Connected connect(String fallbackNamespace) {
     KubernetesClient client =
-        KubeClients.create(kubeconfig().map(Path::toString).orElse(null), context().orElse(null));
+        Kubemigrate.connect(kubeconfig().map(Path::toString).orElse(null), context().orElse(null));
     return new Connected(
-        client, KubeClients.namespace(client, namespace().orElse(fallbackNamespace)));
+        client, Kubemigrate.namespace(client, namespace().orElse(fallbackNamespace)));
   }
 
   /** A connected client; closing it in the background saves the exit a third of a second. */

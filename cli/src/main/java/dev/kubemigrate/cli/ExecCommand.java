@@ -1,11 +1,11 @@
 package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.ExecRequest;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunOutcome;
-import dev.kubemigrate.ci.CiEnvironment;
-import dev.kubemigrate.exec.ExecEngine;
+import dev.kubemigrate.engine.Kubemigrate;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -67,22 +67,24 @@ final class ExecCommand implements Callable<Integer> {
       ConsoleReporter reporter =
           new ConsoleReporter(System.out, System.err, clock, false).startFlusher();
       String identity = identity();
-      ExecEngine engine = new ExecEngine(connected.client(), clock, reporter);
+      Kubemigrate.Call call =
+          new Kubemigrate(connected.client(), clock)
+              .exec(
+                  new ExecRequest(
+                      connected.namespace(),
+                      app,
+                      appOptions.phase(),
+                      ver,
+                      command,
+                      identity,
+                      key,
+                      Kubemigrate.startedBy(
+                          System.getenv(), System.getProperty("user.name"), identity),
+                      limit),
+                  reporter);
       // SIGTERM (the pod is deleted) stops the command too, records Interrupted, exits 130.
-      Interrupts.onInterrupt(engine::interrupt);
-      RunOutcome outcome =
-          engine.exec(
-              new ExecEngine.ExecRequest(
-                  connected.namespace(),
-                  app,
-                  appOptions.phase(),
-                  ver,
-                  command,
-                  identity,
-                  key,
-                  CiEnvironment.startedBy(
-                      System.getenv(), System.getProperty("user.name"), identity),
-                  limit));
+      Interrupts.onInterrupt(call::interrupt);
+      RunOutcome outcome = call.get();
       reporter.summary(outcome);
       return outcome.exitCode().code();
     }

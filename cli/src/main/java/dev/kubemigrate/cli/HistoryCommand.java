@@ -1,8 +1,7 @@
 package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.RunRecord;
-import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.run.RunEngine;
+import dev.kubemigrate.engine.Kubemigrate;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Lists the app's recorded migrations, newest first (the last "
-          + RunEngine.HISTORY_LIMIT
+          + Kubemigrate.HISTORY_LIMIT
           + " are kept)."
     })
 final class HistoryCommand implements Callable<Integer> {
@@ -39,7 +38,8 @@ final class HistoryCommand implements Callable<Integer> {
     String format = RecordView.format(output);
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       List<RunRecord> records =
-          new RecordStore(connected.client(), connected.namespace()).list(validApp);
+          new Kubemigrate(connected.client(), java.time.Clock.systemUTC())
+              .history(connected.namespace(), validApp);
       if (format != null) {
         System.out.print(
             RecordView.serialize(records.stream().map(RecordView::map).toList(), format));

@@ -1,6 +1,6 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.version.KubemigrateVersion;
+import dev.kubemigrate.engine.Kubemigrate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -51,7 +51,7 @@ final class KubemigrateCommand implements Callable<Integer> {
     @Override
     public String[] getVersion() {
       return new String[] {
-        "kubemigrate " + KubemigrateVersion.current(),
+        "kubemigrate " + Kubemigrate.version(),
         "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
       };
     }

@@ -3,8 +3,7 @@ package dev.kubemigrate.cli;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRecord;
-import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.run.RunEngine;
+import dev.kubemigrate.engine.Kubemigrate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,9 +51,11 @@ final class LogsCommand implements Callable<Integer> {
         java.time.Clock clock = java.time.Clock.systemUTC();
         ConsoleReporter reporter =
             new ConsoleReporter(System.out, System.err, clock, false).startFlusher();
-        RunEngine engine = new RunEngine(connected.client(), clock, reporter);
-        Interrupts.onInterrupt(engine::interrupt);
-        RunOutcome outcome = engine.follow(connected.namespace(), app, appOptions.phase(), ver);
+        Kubemigrate.Call call =
+            new Kubemigrate(connected.client(), clock)
+                .follow(connected.namespace(), app, appOptions.phase(), ver, reporter);
+        Interrupts.onInterrupt(call::interrupt);
+        RunOutcome outcome = call.get();
         if (outcome.how() == RunOutcome.How.AWAITED && outcome.record().logTail() != null) {
           System.out.println(outcome.record().logTail()); // it had ended: its stored tail
         }
@@ -62,9 +63,8 @@ final class LogsCommand implements Callable<Integer> {
         return outcome.exitCode().code();
       }
       RunRecord r =
-          new RecordStore(connected.client(), connected.namespace())
-              .require(app, appOptions.phase(), ver)
-              .record();
+          new Kubemigrate(connected.client(), java.time.Clock.systemUTC())
+              .requireRecord(connected.namespace(), app, appOptions.phase(), ver);
       if (format != null) {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("app", r.app());

@@ -2,7 +2,7 @@ package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
-import dev.kubemigrate.names.KubernetesNames;
+import dev.kubemigrate.engine.Kubemigrate;
 import dev.kubemigrate.operator.KubemigrateOperator;
 import dev.kubemigrate.operator.OperatorSettings;
 import java.time.Clock;
@@ -87,7 +87,7 @@ final class OperatorCommand implements Callable<Integer> {
     }
     Set<String> namespaces = new LinkedHashSet<>();
     for (String ns : watchNamespaces) {
-      if (!KubernetesNames.isDnsLabel(ns)) {
+      if (!Kubemigrate.isNamespaceName(ns)) {
         throw KubemigrateException.usage(
             "invalid --watch-namespace '%s': a namespace is a DNS label (a-z, 0-9, -)", ns);
       }

@@ -1,8 +1,7 @@
 package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.MigrationSpec;
-import dev.kubemigrate.job.JobFactory;
-import dev.kubemigrate.job.Redaction;
+import dev.kubemigrate.engine.Kubemigrate;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.PrintWriter;
@@ -35,17 +34,15 @@ final class RenderCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
-  private final JobFactory jobs;
   private final KubernetesSerialization serialization;
 
   // Every string is quoted: unquoted, YAML 1.1 readers such as kubectl's take values like 0755,
   // 1e3 or 1:20 for numbers, and a label or env value must stay a string.
   RenderCommand() {
-    this(new JobFactory(), new KubernetesSerialization());
+    this(new KubernetesSerialization());
   }
 
-  RenderCommand(JobFactory jobs, KubernetesSerialization serialization) {
-    this.jobs = jobs;
+  RenderCommand(KubernetesSerialization serialization) {
     this.serialization = serialization;
   }
 
@@ -53,15 +50,15 @@ final class RenderCommand implements Callable<Integer> {
   public Integer call() {
     MigrationSpec migrationSpec = migration.toSpec();
     String namespace = cluster.namespace().orElse(migration.namespaceFromFile());
-    Job job = jobs.build(migrationSpec, namespace, 1);
-    Set<String> redacted = Redaction.secretEnvNames(job);
+    Job job = Kubemigrate.renderJob(migrationSpec, namespace);
+    Set<String> redacted = Kubemigrate.secretEnvNames(job);
 
     PrintWriter out = spec.commandLine().getOut();
     if (!redacted.isEmpty()) {
       out.println(
           "# Values of secret-looking env vars are redacted: " + String.join(", ", redacted));
     }
-    out.print(serialization.asYaml(Redaction.redacted(job)));
+    out.print(serialization.asYaml(Kubemigrate.redacted(job)));
     out.flush();
     return 0;
   }

@@ -4,9 +4,7 @@ import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRequest;
-import dev.kubemigrate.ci.CiEnvironment;
-import dev.kubemigrate.run.RunEngine;
-import dev.kubemigrate.version.KubemigrateVersion;
+import dev.kubemigrate.engine.Kubemigrate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -86,11 +84,10 @@ final class RunCommand implements Callable<Integer> {
               StandardCharsets.UTF_8);
       ConsoleReporter reporter =
           new ConsoleReporter(stdout, System.err, clock, json).startFlusher();
-      RunEngine engine = new RunEngine(client, clock, reporter);
-      Interrupts.onInterrupt(engine::interrupt);
+      Kubemigrate km = new Kubemigrate(client, clock);
       reporter.progress(
           "kubemigrate "
-              + KubemigrateVersion.current()
+              + Kubemigrate.version()
               + ": "
               + spec.app()
               + " "
@@ -101,17 +98,20 @@ final class RunCommand implements Callable<Integer> {
               + namespace
               + " at "
               + client.getMasterUrl());
-      RunOutcome outcome =
-          engine.run(
+      Kubemigrate.Call call =
+          km.run(
               new RunRequest(
                   spec,
                   namespace,
                   retry,
                   migration.attempt(),
-                  CiEnvironment.startedBy(
+                  Kubemigrate.startedBy(
                       System.getenv(), System.getProperty("user.name"), hostname()),
                   deleteOnInterrupt,
-                  lockKey == null ? null : MigrationSpec.validateApp(lockKey)));
+                  lockKey == null ? null : MigrationSpec.validateApp(lockKey)),
+              reporter);
+      Interrupts.onInterrupt(call::interrupt);
+      RunOutcome outcome = call.get();
       reporter.summary(outcome);
       if (json) {
         stdout.println(OutcomeJson.of(outcome, namespace));

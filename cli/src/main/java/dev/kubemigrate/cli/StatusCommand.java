@@ -4,7 +4,7 @@ import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunRecord;
-import dev.kubemigrate.record.RecordStore;
+import dev.kubemigrate.engine.Kubemigrate;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,11 +39,12 @@ final class StatusCommand implements Callable<Integer> {
     String ver = version == null ? null : MigrationSpec.validateVersion(version);
     String format = RecordView.format(output);
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
-      RecordStore store = new RecordStore(connected.client(), connected.namespace());
+      Kubemigrate records = new Kubemigrate(connected.client(), java.time.Clock.systemUTC());
+      String ns = connected.namespace();
       RunRecord r =
           ver != null
-              ? store.require(app, appOptions.phase(), ver).record()
-              : latest(store.list(app), appOptions);
+              ? records.requireRecord(ns, app, appOptions.phase(), ver)
+              : latest(records.history(ns, app), appOptions);
       if (r == null) {
         throw new KubemigrateException(
             ExitCode.FAILED,

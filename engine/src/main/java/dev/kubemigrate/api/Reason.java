@@ -128,12 +128,14 @@ public enum Reason {
       "NotMigrated",
       ExitCode.TIMED_OUT,
       "this version was not migrated in time: run its migration (kubemigrate run, or a"
-          + " Migration), or raise --timeout"),
+          + " Migration), or raise --timeout",
+      true),
   LOCK_TIMEOUT(
       "LockTimeout",
       ExitCode.TIMED_OUT,
       "another run held the app's lock for the whole timeout: see `kubemigrate status`, then try"
-          + " again"),
+          + " again",
+      true),
 
   // Stops of the call itself, not of a migration.
   INVALID_SPEC(

@@ -1,8 +1,9 @@
 package dev.kubemigrate.exec;
 
+import dev.kubemigrate.api.Decisions;
+import dev.kubemigrate.api.ExecRequest;
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
-import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
@@ -15,7 +16,6 @@ import dev.kubemigrate.names.Hashing;
 import dev.kubemigrate.record.LogTail;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.StoredRecord;
-import dev.kubemigrate.run.Decisions;
 import dev.kubemigrate.run.OtherRuns;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
@@ -24,7 +24,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,21 +36,6 @@ public final class ExecEngine {
 
   /** An exec run's lock lease: short, so a dead replica's lock is taken over quickly. */
   public static final Duration LEASE = Duration.ofSeconds(15);
-
-  /**
-   * @param identity this replica (its pod name): holds the lock and is named in the record
-   * @param lockKey the lock's key: the app, or a database shared by several apps
-   */
-  public record ExecRequest(
-      String namespace,
-      String app,
-      Phase phase,
-      String version,
-      List<String> command,
-      String identity,
-      String lockKey,
-      String startedBy,
-      Duration timeout) {}
 
   private final KubernetesClient client;
   private final Clock clock;

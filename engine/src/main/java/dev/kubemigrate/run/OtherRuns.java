@@ -1,5 +1,6 @@
 package dev.kubemigrate.run;
 
+import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.api.RunListener;

@@ -1,5 +1,6 @@
 package dev.kubemigrate.run;
 
+import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;

@@ -1,17 +1,13 @@
 package dev.kubemigrate.operator;
 
+import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunRequest;
-import dev.kubemigrate.job.RunNames;
-import dev.kubemigrate.job.SpecHash;
+import dev.kubemigrate.engine.Kubemigrate;
 import dev.kubemigrate.migration.Migration;
 import dev.kubemigrate.migration.MigrationStatus;
-import dev.kubemigrate.record.RecordCodec;
-import dev.kubemigrate.record.RecordStore;
-import dev.kubemigrate.record.StoredRecord;
-import dev.kubemigrate.run.Decisions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -91,7 +87,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ConfigMap.class, Migration.class)
                 .withName("records")
-                .withLabelSelector(RecordCodec.RECORD_LABEL + "=true")
+                .withLabelSelector(Kubemigrate.RECORD_LABEL + "=true")
                 .withNamespacesInheritedFromController()
                 // A record changes: reconcile the Migrations whose run it is (the engine's steps
                 // trigger reconciles through their record, not through each progress line).
@@ -120,7 +116,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
       return Optional.of(
           m.getMetadata().getNamespace()
               + "/"
-              + RecordCodec.name(spec.app(), spec.phase(), spec.version()));
+              + Kubemigrate.recordName(spec.app(), spec.phase(), spec.version()));
     } catch (RuntimeException e) {
       return Optional.empty(); // an invalid spec has no record; reconcile says why
     }
@@ -137,11 +133,11 @@ public final class MigrationReconciler implements Reconciler<Migration> {
             ? records
                 .get(
                     new ResourceID(
-                        RecordCodec.name(spec.app(), spec.phase(), spec.version()), namespace))
-                .map(RecordCodec::fromConfigMap)
-            : new RecordStore(client, namespace)
-                .get(spec.app(), spec.phase(), spec.version())
-                .map(StoredRecord::record);
+                        Kubemigrate.recordName(spec.app(), spec.phase(), spec.version()),
+                        namespace))
+                .map(Kubemigrate::recordOf)
+            : new Kubemigrate(client, clock)
+                .record(namespace, spec.app(), spec.phase(), spec.version());
     Optional<RunRecord> mine =
         runs.lastResult(id)
             .filter(
@@ -181,15 +177,14 @@ public final class MigrationReconciler implements Reconciler<Migration> {
     Optional<RunRecord> current = record(id, namespace, spec);
     RunRecord r = current.orElse(null);
     // The same decision as `run` makes: done, conflict, or a run to start (claim, retry, attach).
-    Decisions.Plan plan =
-        Decisions.decide(current, new Decisions.Ask(SpecHash.of(spec), false, wanted, false));
+    Decisions.Plan plan = Kubemigrate.decide(current, spec, wanted);
     if (plan.action() == Decisions.Action.CONFLICT) {
       return report(
           m,
           MigrationStatuses.conflict(
               m,
               r,
-              RunNames.describe(spec.app(), spec.phase(), spec.version())
+              Kubemigrate.describe(spec.app(), spec.phase(), spec.version())
                   + " was already run with another spec (image "
                   + r.image()
                   + "): a changed migration needs a new version",

@@ -1,9 +1,9 @@
 package dev.kubemigrate.operator;
 
 import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.engine.Kubemigrate;
 import dev.kubemigrate.migration.Migration;
 import dev.kubemigrate.migration.MigrationStatus;
-import dev.kubemigrate.record.RecordCodec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -143,7 +143,7 @@ final class MigrationStatuses {
         r == null || r.finishedAt() == null ? null : r.finishedAt().toString(),
         r == null ? null : r.startedBy(),
         r == null ? null : r.exitCode(),
-        r == null ? null : RecordCodec.name(r.app(), r.phase(), r.version()),
+        r == null ? null : Kubemigrate.recordName(r.app(), r.phase(), r.version()),
         r == null || r.logTail() == null || r.logTail().isEmpty() ? null : r.logTail());
   }
 

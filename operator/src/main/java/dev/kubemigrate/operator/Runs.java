@@ -6,7 +6,7 @@ import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunRequest;
-import dev.kubemigrate.run.RunEngine;
+import dev.kubemigrate.engine.Kubemigrate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The migrations this operator is running: each one is a call of the same {@link RunEngine} that
- * {@code kubemigrate run} uses, on a bounded pool of threads, so a reconcile never blocks on a
- * migration. When a run changes or ends, {@code changed} asks for the Migration to be reconciled.
+ * The migrations this operator is running: each one is a call of the same engine ({@link
+ * Kubemigrate#run}) that {@code kubemigrate run} uses, on a bounded pool of threads, so a reconcile
+ * never blocks on a migration. When a run changes or ends, {@code changed} asks for the Migration
+ * to be reconciled.
  */
 final class Runs implements AutoCloseable {
 
@@ -44,7 +45,7 @@ final class Runs implements AutoCloseable {
   private final Consumer<ResourceID> changed;
   private final OperatorMetrics metrics;
   private final ExecutorService pool;
-  private final Map<ResourceID, RunEngine> active = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Kubemigrate.Call> active = new ConcurrentHashMap<>();
   private final Map<ResourceID, RunError> errors = new ConcurrentHashMap<>();
   private final Map<ResourceID, RunRecord> results = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
@@ -86,7 +87,7 @@ final class Runs implements AutoCloseable {
 
   /** Starts the run unless one is already active for this Migration; false if one was. */
   boolean submit(ResourceID id, RunRequest request) {
-    RunEngine engine = new RunEngine(client, clock, listener(id));
+    Kubemigrate.Call engine = new Kubemigrate(client, clock).run(request, listener(id));
     if (active.putIfAbsent(id, engine) != null) {
       return false;
     }
@@ -100,10 +101,10 @@ final class Runs implements AutoCloseable {
     return id.getNamespace().map(ns -> ns + "/").orElse("") + id.getName();
   }
 
-  private void drive(ResourceID id, RunEngine engine, RunRequest request) {
+  private void drive(ResourceID id, Kubemigrate.Call engine, RunRequest request) {
     running.incrementAndGet();
     try {
-      RunOutcome outcome = engine.run(request);
+      RunOutcome outcome = engine.get();
       LOG.info("{}: {} (exit {})", name(id), outcome.summary(), outcome.exitCode().code());
       metrics.outcome(outcome);
       if (outcome.record() != null) {
@@ -158,7 +159,7 @@ final class Runs implements AutoCloseable {
    */
   @Override
   public void close() {
-    active.values().forEach(RunEngine::interrupt);
+    active.values().forEach(Kubemigrate.Call::interrupt);
     pool.shutdownNow();
     try {
       pool.awaitTermination(10, TimeUnit.SECONDS);

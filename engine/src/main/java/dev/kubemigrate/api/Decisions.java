@@ -1,6 +1,5 @@
-package dev.kubemigrate.run;
+package dev.kubemigrate.api;
 
-import dev.kubemigrate.api.RunRecord;
 import java.util.Optional;
 
 /**

@@ -1,0 +1,190 @@
+package dev.kubemigrate.engine;
+
+import dev.kubemigrate.api.Decisions;
+import dev.kubemigrate.api.ExecRequest;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.RunListener;
+import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunRequest;
+import dev.kubemigrate.await.AwaitEngine;
+import dev.kubemigrate.ci.CiEnvironment;
+import dev.kubemigrate.exec.ExecEngine;
+import dev.kubemigrate.job.JobFactory;
+import dev.kubemigrate.job.Redaction;
+import dev.kubemigrate.job.RunNames;
+import dev.kubemigrate.job.SpecHash;
+import dev.kubemigrate.kube.KubeClients;
+import dev.kubemigrate.record.RecordCodec;
+import dev.kubemigrate.record.RecordStore;
+import dev.kubemigrate.run.RunEngine;
+import dev.kubemigrate.version.KubemigrateVersion;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The engine's one entry point, shared by the command line and the operator: run, await, exec,
+ * follow a run's log, read records, render a Job. The values it takes and returns are in {@code
+ * dev.kubemigrate.api}; everything behind it (Job building, watching, classifying, locks, record
+ * storage) is internal. A call that blocks is a {@link Call}, which can be interrupted from another
+ * thread (Ctrl-C, SIGTERM, an operator shutting down).
+ */
+public final class Kubemigrate {
+
+  /** Records kept per app; older finished ones are pruned when a new run is claimed. */
+  public static final int HISTORY_LIMIT = RunEngine.HISTORY_LIMIT;
+
+  /** The label that every run record carries: {@code kubemigrate.dev/record=true}. */
+  public static final String RECORD_LABEL = RecordCodec.RECORD_LABEL;
+
+  /** A blocking call of the engine: {@link #get()} runs it; {@link #interrupt()} stops it. */
+  public interface Call {
+    RunOutcome get();
+
+    void interrupt();
+  }
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  public Kubemigrate(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /**
+   * A client from a kubeconfig (null: the default, or in-cluster) and a context (null: current).
+   */
+  public static KubernetesClient connect(String kubeconfig, String context) {
+    return KubeClients.create(kubeconfig, context);
+  }
+
+  /** The namespace to use: the flag's, else the kubeconfig context's or the pod's, else default. */
+  public static String namespace(KubernetesClient client, String flag) {
+    return KubeClients.namespace(client, flag);
+  }
+
+  /** `kubemigrate run` and the operator: the migration, once per (app, phase, version). */
+  public Call run(RunRequest request, RunListener listener) {
+    RunEngine engine = new RunEngine(client, clock, listener);
+    return call(() -> engine.run(request), engine::interrupt);
+  }
+
+  /** `kubemigrate await`: until the record of (app, phase, version) says how it ended. */
+  public Call await(
+      String namespace,
+      String app,
+      Phase phase,
+      String version,
+      Duration timeout,
+      RunListener listener) {
+    AwaitEngine engine = new AwaitEngine(client, clock, listener);
+    return call(() -> engine.await(namespace, app, phase, version, timeout), engine::interrupt);
+  }
+
+  /** `kubemigrate exec`: the command, once per version across the app's replicas. */
+  public Call exec(ExecRequest request, RunListener listener) {
+    ExecEngine engine = new ExecEngine(client, clock, listener);
+    return call(() -> engine.exec(request), engine::interrupt);
+  }
+
+  /** `kubemigrate logs -f`: follows the run another caller started; starts nothing. */
+  public Call follow(
+      String namespace, String app, Phase phase, String version, RunListener listener) {
+    RunEngine engine = new RunEngine(client, clock, listener);
+    return call(() -> engine.follow(namespace, app, phase, version), engine::interrupt);
+  }
+
+  /** The record of (app, phase, version), if it exists. */
+  public Optional<RunRecord> record(String namespace, String app, Phase phase, String version) {
+    return new RecordStore(client, namespace).get(app, phase, version).map(s -> s.record());
+  }
+
+  /** The record of (app, phase, version), or a failure naming what is not recorded. */
+  public RunRecord requireRecord(String namespace, String app, Phase phase, String version) {
+    return new RecordStore(client, namespace).require(app, phase, version).record();
+  }
+
+  /** Every record of the app, newest first (at most {@link #HISTORY_LIMIT}). */
+  public List<RunRecord> history(String namespace, String app) {
+    return new RecordStore(client, namespace).list(app);
+  }
+
+  /** The Job that `run` would create, as it would create it. Pure: no cluster. */
+  public static Job renderJob(MigrationSpec spec, String namespace) {
+    return new JobFactory().build(spec, namespace, 1);
+  }
+
+  /** The Job with the values of env vars whose names look secret masked, for printing. */
+  public static Job redacted(Job job) {
+    return Redaction.redacted(job);
+  }
+
+  /** The names of the env vars that {@link #redacted} masks. */
+  public static Set<String> secretEnvNames(Job job) {
+    return Redaction.secretEnvNames(job);
+  }
+
+  /**
+   * What the engine would do about this spec's run, given its record: the same pure decision that
+   * `run` makes (the operator reconciles with it).
+   */
+  public static Decisions.Plan decide(
+      Optional<RunRecord> record, MigrationSpec spec, int wantedAttempt) {
+    return Decisions.decide(
+        record, new Decisions.Ask(SpecHash.of(spec), false, wantedAttempt, false));
+  }
+
+  /** The name of the ConfigMap that holds the record of (app, phase, version). */
+  public static String recordName(String app, Phase phase, String version) {
+    return RecordCodec.name(app, phase, version);
+  }
+
+  /** The record that a record ConfigMap holds (from an informer's cache, say). */
+  public static RunRecord recordOf(ConfigMap configMap) {
+    return RecordCodec.fromConfigMap(configMap);
+  }
+
+  /** How people read a run: "migration of shop 1.4.2 (pre)". */
+  public static String describe(String app, Phase phase, String version) {
+    return RunNames.describe(app, phase, version);
+  }
+
+  /** Who starts a run: the CI run's URL when the usual CI variables say, else user@host. */
+  public static String startedBy(Map<String, String> env, String user, String host) {
+    return CiEnvironment.startedBy(env, user, host);
+  }
+
+  /** True when {@code name} can name a namespace (a DNS-1123 label). */
+  public static boolean isNamespaceName(String name) {
+    return dev.kubemigrate.names.KubernetesNames.isDnsLabel(name);
+  }
+
+  /** kubemigrate's own version, as built. */
+  public static String version() {
+    return KubemigrateVersion.current();
+  }
+
+  private static Call call(Supplier<RunOutcome> body, Runnable interrupt) {
+    return new Call() {
+      @Override
+      public RunOutcome get() {
+        return body.get();
+      }
+
+      @Override
+      public void interrupt() {
+        interrupt.run();
+      }
+    };
+  }
+}
