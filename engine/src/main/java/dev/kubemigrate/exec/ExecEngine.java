@@ -57,8 +57,17 @@ public final class ExecEngine {
     interrupted = true;
     Process p = child;
     if (p != null) {
-      p.destroy();
+      stop(p);
     }
+  }
+
+  /**
+   * SIGTERM to the command and to what it started: a shell wrapper's children would otherwise keep
+   * its output open, and the migration running, after the wrapper is gone.
+   */
+  private static void stop(Process p) {
+    p.descendants().forEach(ProcessHandle::destroy);
+    p.destroy();
   }
 
   /**
@@ -137,7 +146,7 @@ public final class ExecEngine {
       Process process = new ProcessBuilder(req.command()).redirectErrorStream(true).start();
       child = process;
       if (interrupted) {
-        process.destroy();
+        stop(process);
       }
       process.getOutputStream().close();
       try (BufferedReader out =

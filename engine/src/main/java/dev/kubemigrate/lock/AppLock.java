@@ -84,7 +84,6 @@ public final class AppLock implements AutoCloseable {
     String shownHolder = null;
     SharedIndexInformer<Lease> informer = null;
     try {
-      informer = leases().withName(name).inform(changed, 0);
       while (true) {
         Lease lease = leases().withName(name).get();
         Instant now = clock.instant();
@@ -111,6 +110,11 @@ public final class AppLock implements AutoCloseable {
             }
           }
           case HELD -> {
+            if (informer == null) {
+              // Watch the Lease only when there is something to wait for: a free lock costs
+              // one GET and one write.
+              informer = leases().withName(name).inform(changed, 0);
+            }
             String holder = lease.getSpec().getHolderIdentity();
             if (!holder.equals(shownHolder)) {
               shownHolder = holder;

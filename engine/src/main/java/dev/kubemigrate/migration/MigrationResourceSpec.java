@@ -44,7 +44,7 @@ public record MigrationResourceSpec(
     List<EnvVar> env,
     List<EnvFromSource> envFrom,
     String serviceAccountName,
-    @JsonPropertyDescription("How long the migration may run, e.g. 10m (default 30m).")
+    @JsonPropertyDescription("How long the migration may run, e.g. 10m (default 10m).")
         String timeout,
     @Min(0) @JsonPropertyDescription("Pod retries within one attempt (Job backoffLimit).")
         Integer retries,

@@ -25,7 +25,8 @@ public final class OtherRuns {
 
   private OtherRuns() {}
 
-  public static void settle(
+  /** Settles the app's other active runs; returns how many records the app has in all. */
+  public static int settle(
       RecordStore store,
       KubernetesClient client,
       String app,
@@ -34,7 +35,8 @@ public final class OtherRuns {
       Clock clock,
       RunListener listener,
       Duration waitLimit) {
-    for (RunRecord other : store.list(app)) {
+    java.util.List<RunRecord> all = store.list(app);
+    for (RunRecord other : all) {
       boolean mine = other.phase() == phase && other.version().equals(version);
       if (mine || !other.state().isActive()) {
         continue;
@@ -81,6 +83,7 @@ public final class OtherRuns {
         }
       }
     }
+    return all.size();
   }
 
   /** Records a run claimed by a runner that vanished before starting it as failed, Abandoned. */

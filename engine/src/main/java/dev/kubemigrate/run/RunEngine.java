@@ -164,9 +164,7 @@ public final class RunEngine {
     MigrationSpec spec = request.spec();
     String identity =
         "run/" + request.startedBy() + "/" + UUID.randomUUID().toString().substring(0, 8);
-    try (RecordWatch record =
-            RecordWatch.open(
-                client, request.namespace(), spec.app(), spec.phase(), spec.version(), changed);
+    try (LazyRecordWatch record = new LazyRecordWatch(request.namespace(), spec);
         AppLock lock =
             new AppLock(
                 client,
@@ -191,17 +189,47 @@ public final class RunEngine {
     }
   }
 
+  /**
+   * The run's record, watched only once the lock turns out to be held by someone else: a caller
+   * that gets a free lock at once makes no watch.
+   */
+  private final class LazyRecordWatch implements AutoCloseable {
+    private final String namespace;
+    private final MigrationSpec spec;
+    private RecordWatch watch;
+
+    LazyRecordWatch(String namespace, MigrationSpec spec) {
+      this.namespace = namespace;
+      this.spec = spec;
+    }
+
+    Optional<RunRecord> current() {
+      if (watch == null) {
+        watch =
+            RecordWatch.open(client, namespace, spec.app(), spec.phase(), spec.version(), changed);
+      }
+      return watch.current();
+    }
+
+    @Override
+    public void close() {
+      if (watch != null) {
+        watch.close();
+      }
+    }
+  }
+
   /** The claim: settle the app's other runs, create the record, keep the history bounded. */
   private Optional<RunOutcome> claim(RecordStore store, RunRequest request) {
     MigrationSpec spec = request.spec();
-    settleOtherRuns(store, spec);
+    int recorded = settleOtherRuns(store, spec);
     Optional<StoredRecord> created = store.create(claimRecord(spec, request));
     if (created.isEmpty()) {
       return Optional.empty(); // claimed by another caller a moment ago: decide again
     }
     listener.progress(
         "claimed the run (record " + store.namespace() + "/" + recordName(spec) + ")");
-    int pruned = store.prune(spec.app(), HISTORY_LIMIT);
+    int pruned = recorded + 1 > HISTORY_LIMIT ? store.prune(spec.app(), HISTORY_LIMIT) : 0;
     if (pruned > 0) {
       listener.progress("pruned " + pruned + " old record(s) of " + spec.app());
     }
@@ -297,8 +325,9 @@ public final class RunEngine {
     return RunOutcome.of(How.ATTACHED, result, summary(result));
   }
 
-  private void settleOtherRuns(RecordStore store, MigrationSpec spec) {
-    OtherRuns.settle(
+  /** Settles the app's other active runs; returns how many records the app has. */
+  private int settleOtherRuns(RecordStore store, MigrationSpec spec) {
+    return OtherRuns.settle(
         store, client, spec.app(), spec.phase(), spec.version(), clock, listener, spec.timeout());
   }
 
@@ -322,7 +351,11 @@ public final class RunEngine {
   private RunOutcome drive(RecordStore store, StoredRecord stored, RunRequest request, How how) {
     String ns = request.namespace();
     RunRecord r = stored.record();
-    Job job = client.batch().v1().jobs().inNamespace(ns).withName(r.jobName()).get();
+    // A fresh claim or attempt has no Job yet; create says so (409) if one exists after all.
+    Job job =
+        how == How.RAN && r.jobUid() == null
+            ? null
+            : client.batch().v1().jobs().inNamespace(ns).withName(r.jobName()).get();
     if (r.jobUid() != null && (job == null || !r.jobUid().equals(job.getMetadata().getUid()))) {
       // The Job ran and vanished (its TTL, a person) before anyone recorded its end.
       Verdict lost =
