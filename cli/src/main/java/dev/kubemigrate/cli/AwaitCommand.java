@@ -1,7 +1,6 @@
 package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.Durations;
-import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.engine.Kubemigrate;
@@ -27,8 +26,7 @@ final class AwaitCommand implements Callable<Integer> {
 
   @Mixin private AppOptions appOptions;
 
-  @Option(names = "--version", required = true, paramLabel = "VER", description = "The version.")
-  private String version;
+  @Mixin private VersionOption versionOption;
 
   @Option(
       names = "--timeout",
@@ -37,11 +35,7 @@ final class AwaitCommand implements Callable<Integer> {
       description = "Give up after this long (default: 30m); exit 4.")
   private String timeout;
 
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "json",
-      description = "Print one JSON result object on stdout.")
-  private String output;
+  @Mixin private OutputOption outputOption;
 
   @Mixin private ClusterOptions cluster;
 
@@ -51,9 +45,9 @@ final class AwaitCommand implements Callable<Integer> {
   public Integer call() {
     String app = appOptions.app();
     Phase phase = appOptions.phase();
-    String ver = MigrationSpec.validateVersion(version);
+    String ver = versionOption.version();
     Duration limit = Durations.parse(timeout, "--timeout");
-    String format = RecordView.format(output);
+    String format = outputOption.format();
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       Clock clock = Clock.systemUTC();
       ConsoleReporter reporter = new ConsoleReporter(System.out, System.err, clock, true);

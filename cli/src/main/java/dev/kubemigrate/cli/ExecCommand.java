@@ -30,8 +30,7 @@ final class ExecCommand implements Callable<Integer> {
 
   @Mixin private AppOptions appOptions;
 
-  @Option(names = "--version", required = true, paramLabel = "VER", description = "The version.")
-  private String version;
+  @Mixin private VersionOption versionOption;
 
   @Option(
       names = "--lock",
@@ -56,7 +55,7 @@ final class ExecCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String app = appOptions.app();
-    String ver = MigrationSpec.validateVersion(version);
+    String ver = versionOption.version();
     if (command == null || command.isEmpty()) {
       throw KubemigrateException.usage("no command given: kubemigrate exec ... -- CMD [ARG...]");
     }

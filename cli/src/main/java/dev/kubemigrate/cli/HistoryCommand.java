@@ -22,11 +22,7 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--app", required = true, paramLabel = "APP", description = "The app.")
   private String app;
 
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "json|yaml",
-      description = "Print the records as JSON or YAML.")
-  private String output;
+  @Mixin private OutputOption outputOption;
 
   @Mixin private ClusterOptions cluster;
 
@@ -35,7 +31,7 @@ final class HistoryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String validApp = dev.kubemigrate.api.MigrationSpec.validateApp(app);
-    String format = RecordView.format(output);
+    String format = outputOption.format();
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       List<RunRecord> records =
           new Kubemigrate(connected.client(), java.time.Clock.systemUTC())

@@ -1,6 +1,5 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.engine.Kubemigrate;
@@ -23,19 +22,14 @@ final class LogsCommand implements Callable<Integer> {
 
   @Mixin private AppOptions appOptions;
 
-  @Option(names = "--version", required = true, paramLabel = "VER", description = "The version.")
-  private String version;
+  @Mixin private VersionOption versionOption;
 
   @Option(
       names = {"-f", "--follow"},
       description = "Follow a running migration: stream its log live until it ends.")
   private boolean follow;
 
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "json|yaml",
-      description = "Print the record's log tail with its run, as JSON or YAML.")
-  private String output;
+  @Mixin private OutputOption outputOption;
 
   @Mixin private ClusterOptions cluster;
 
@@ -44,8 +38,8 @@ final class LogsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String app = appOptions.app();
-    String ver = MigrationSpec.validateVersion(version);
-    String format = RecordView.format(output);
+    String ver = versionOption.version();
+    String format = outputOption.format();
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       if (follow) {
         java.time.Clock clock = java.time.Clock.systemUTC();

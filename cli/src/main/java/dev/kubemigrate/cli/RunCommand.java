@@ -100,15 +100,15 @@ final class RunCommand implements Callable<Integer> {
               + client.getMasterUrl());
       Kubemigrate.Call call =
           km.run(
-              new RunRequest(
-                  spec,
-                  namespace,
-                  retry,
-                  migration.attempt(),
-                  Kubemigrate.startedBy(
-                      System.getenv(), System.getProperty("user.name"), hostname()),
-                  deleteOnInterrupt,
-                  lockKey == null ? null : MigrationSpec.validateApp(lockKey)),
+              RunRequest.of(spec, namespace)
+                  .retry(retry)
+                  .attempt(migration.attempt())
+                  .startedBy(
+                      Kubemigrate.startedBy(
+                          System.getenv(), System.getProperty("user.name"), hostname()))
+                  .deleteOnInterrupt(deleteOnInterrupt)
+                  .lockKey(lockKey == null ? null : MigrationSpec.validateApp(lockKey))
+                  .build(),
               reporter);
       Interrupts.onInterrupt(call::interrupt);
       RunOutcome outcome = call.get();

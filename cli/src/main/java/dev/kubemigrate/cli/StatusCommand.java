@@ -23,11 +23,7 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--version", paramLabel = "VER", description = "The version (default: latest).")
   private String version;
 
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "json|yaml",
-      description = "Print the record as JSON or YAML.")
-  private String output;
+  @Mixin private OutputOption outputOption;
 
   @Mixin private ClusterOptions cluster;
 
@@ -37,7 +33,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     String app = appOptions.app();
     String ver = version == null ? null : MigrationSpec.validateVersion(version);
-    String format = RecordView.format(output);
+    String format = outputOption.format();
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       Kubemigrate records = new Kubemigrate(connected.client(), java.time.Clock.systemUTC());
       String ns = connected.namespace();

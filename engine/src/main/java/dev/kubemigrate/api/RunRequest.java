@@ -23,4 +23,59 @@ public record RunRequest(
     attempt = Math.max(1, attempt);
     lockKey = lockKey == null ? spec.app() : lockKey;
   }
+
+  /** A request to run {@code spec} in {@code namespace}: attempt 1, no retry, the app's lock. */
+  public static Builder of(MigrationSpec spec, String namespace) {
+    return new Builder(spec, namespace);
+  }
+
+  /** Names each choice, so that no call reads {@code new RunRequest(spec, ns, false, 1, ...)}. */
+  public static final class Builder {
+    private final MigrationSpec spec;
+    private final String namespace;
+    private boolean retry;
+    private int attempt = 1;
+    private String startedBy;
+    private boolean deleteOnInterrupt;
+    private String lockKey;
+
+    private Builder(MigrationSpec spec, String namespace) {
+      this.spec = spec;
+      this.namespace = namespace;
+    }
+
+    /** Start a new attempt when the last one failed (`--retry`). */
+    public Builder retry(boolean retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    /** The attempt wanted (`spec.attempt`): a failed attempt below it is retried. */
+    public Builder attempt(int attempt) {
+      this.attempt = attempt;
+      return this;
+    }
+
+    /** Who starts the run, as the record names it. */
+    public Builder startedBy(String startedBy) {
+      this.startedBy = startedBy;
+      return this;
+    }
+
+    /** Stop the Job when the caller is interrupted (`--on-interrupt delete`). */
+    public Builder deleteOnInterrupt(boolean deleteOnInterrupt) {
+      this.deleteOnInterrupt = deleteOnInterrupt;
+      return this;
+    }
+
+    /** The lock's key (`--lock`); null: the app. */
+    public Builder lockKey(String lockKey) {
+      this.lockKey = lockKey;
+      return this;
+    }
+
+    public RunRequest build() {
+      return new RunRequest(spec, namespace, retry, attempt, startedBy, deleteOnInterrupt, lockKey);
+    }
+  }
 }

@@ -4,6 +4,7 @@ import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.ExecRequest;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRecord;
@@ -18,7 +19,9 @@ import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.KubeClients;
 import dev.kubemigrate.record.RecordCodec;
 import dev.kubemigrate.record.RecordStore;
+import dev.kubemigrate.run.JobWatches;
 import dev.kubemigrate.run.RunEngine;
+import dev.kubemigrate.run.SharedJobWatches;
 import dev.kubemigrate.version.KubemigrateVersion;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -38,7 +41,7 @@ import java.util.function.Supplier;
  * storage) is internal. A call that blocks is a {@link Call}, which can be interrupted from another
  * thread (Ctrl-C, SIGTERM, an operator shutting down).
  */
-public final class Kubemigrate {
+public final class Kubemigrate implements AutoCloseable {
 
   /** Records kept per app; older finished ones are pruned when a new run is claimed. */
   public static final int HISTORY_LIMIT = RunEngine.HISTORY_LIMIT;
@@ -55,10 +58,37 @@ public final class Kubemigrate {
 
   private final KubernetesClient client;
   private final Clock clock;
+  private final JobWatches watches;
+  private final RecordCache records;
 
+  /** Each run watches its own Job and pods: what one command needs. */
   public Kubemigrate(KubernetesClient client, Clock clock) {
+    this(client, clock, JobWatches.perRun(client), null);
+  }
+
+  private Kubemigrate(
+      KubernetesClient client, Clock clock, JobWatches watches, RecordCache records) {
     this.client = client;
     this.clock = clock;
+    this.watches = watches;
+    this.records = records;
+  }
+
+  /**
+   * For a process that drives many runs at once (the operator): its runs share one Job informer and
+   * one pod informer per namespace ({@code namespaces}; empty: all), so that a run costs no list or
+   * watch of its own; and they read records from {@code records}, an informer's cache (null: from
+   * the API server). Close it to stop the watches.
+   */
+  public static Kubemigrate sharingWatches(
+      KubernetesClient client, Clock clock, List<String> namespaces, RecordCache records) {
+    return new Kubemigrate(client, clock, new SharedJobWatches(client, namespaces), records);
+  }
+
+  /** Stops the shared watches, if any. */
+  @Override
+  public void close() {
+    watches.close();
   }
 
   /**
@@ -75,7 +105,7 @@ public final class Kubemigrate {
 
   /** `kubemigrate run` and the operator: the migration, once per (app, phase, version). */
   public Call run(RunRequest request, RunListener listener) {
-    RunEngine engine = new RunEngine(client, clock, listener);
+    RunEngine engine = new RunEngine(client, clock, listener, watches, records);
     return call(() -> engine.run(request), engine::interrupt);
   }
 

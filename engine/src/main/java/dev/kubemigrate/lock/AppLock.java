@@ -43,6 +43,9 @@ public final class AppLock implements AutoCloseable {
   private ScheduledExecutorService renewer;
   private volatile boolean lost;
 
+  /** The Lease as this holder last wrote it: renewals and the release start from it. */
+  private volatile Lease held;
+
   public AppLock(
       KubernetesClient client,
       String namespace,
@@ -96,6 +99,7 @@ public final class AppLock implements AutoCloseable {
         LockRules.Standing standing = LockRules.standing(lease.getSpec(), identity, now);
         switch (standing) {
           case MINE -> {
+            held = lease;
             return Optional.of(started(new Acquired(null, now)));
           }
           case FREE, EXPIRED -> {
@@ -164,17 +168,41 @@ public final class AppLock implements AutoCloseable {
       renewer.shutdownNow();
     }
     try {
+      // From the Lease as we last wrote it: one request; a conflict means it changed since, then
+      // read it and release it only if it is still ours.
+      Lease mine = held;
+      if (mine != null && release(mine)) {
+        return;
+      }
       Lease lease = leases().withName(name).get();
       if (lease != null
           && lease.getSpec() != null
           && identity.equals(lease.getSpec().getHolderIdentity())) {
-        lease.getSpec().setHolderIdentity(null);
-        lease.getSpec().setRenewTime(null);
-        leases().resource(lease).update();
+        release(lease);
       }
     } catch (KubernetesClientException e) {
       // Not released: it expires after its lease duration.
       listener.progress("could not release lock " + name + ": " + ApiErrors.describe(e));
+    }
+  }
+
+  /** Clears the holder; false on a conflict (the Lease changed since {@code lease} was read). */
+  private boolean release(Lease lease) {
+    Lease released =
+        new LeaseBuilder(lease)
+            .editSpec()
+            .withHolderIdentity(null)
+            .withRenewTime(null)
+            .endSpec()
+            .build();
+    try {
+      leases().resource(released).update();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return false;
+      }
+      throw e;
     }
   }
 
@@ -193,6 +221,24 @@ public final class AppLock implements AutoCloseable {
 
   private void renew() {
     try {
+      Lease mine = held;
+      if (mine != null) {
+        Lease renewed =
+            new LeaseBuilder(mine)
+                .editSpec()
+                .withRenewTime(time(clock.instant()))
+                .endSpec()
+                .build();
+        try {
+          held = leases().resource(renewed).update();
+          return;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+            return; // retried at the next tick; the lease outlives two of them
+          }
+          // Changed since we wrote it: read it, and renew only if it is still ours.
+        }
+      }
       Lease lease = leases().withName(name).get();
       if (lease == null
           || lease.getSpec() == null
@@ -201,7 +247,7 @@ public final class AppLock implements AutoCloseable {
         return;
       }
       lease.getSpec().setRenewTime(time(clock.instant()));
-      leases().resource(lease).update();
+      held = leases().resource(lease).update();
     } catch (KubernetesClientException e) {
       // A missed renewal is retried at the next tick; the lease outlives two of them.
     }
@@ -224,7 +270,8 @@ public final class AppLock implements AutoCloseable {
             .endSpec()
             .build();
     try {
-      return Optional.of(leases().resource(lease).create());
+      held = leases().resource(lease).create();
+      return Optional.of(held);
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         return Optional.empty();
@@ -250,7 +297,7 @@ public final class AppLock implements AutoCloseable {
             .build();
     try {
       // The resourceVersion read makes this a compare-and-set: one taker wins.
-      leases().resource(taken).update();
+      held = leases().resource(taken).update();
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {

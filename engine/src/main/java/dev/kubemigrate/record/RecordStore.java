@@ -3,7 +3,9 @@ package dev.kubemigrate.record;
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.job.Labels;
 import dev.kubemigrate.kube.ApiErrors;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,10 +23,23 @@ public final class RecordStore {
 
   private final KubernetesClient client;
   private final String namespace;
+  private final RecordCache cache;
+
+  /** Set once a write lost a race: from then on, reads go to the API server, not the cache. */
+  private volatile boolean stale;
 
   public RecordStore(KubernetesClient client, String namespace) {
+    this(client, namespace, null);
+  }
+
+  /**
+   * Reads from {@code cache} (null: none) until a write loses a race; writes always go to the API
+   * server, as compare-and-sets.
+   */
+  public RecordStore(KubernetesClient client, String namespace, RecordCache cache) {
     this.client = client;
     this.namespace = namespace;
+    this.cache = cache;
   }
 
   public String namespace() {
@@ -32,6 +47,14 @@ public final class RecordStore {
   }
 
   public Optional<StoredRecord> get(String app, Phase phase, String version) {
+    if (cache != null && !stale) {
+      return cache.get(namespace, RecordCodec.name(app, phase, version)).map(RecordStore::stored);
+    }
+    return read(app, phase, version);
+  }
+
+  /** The record as the API server has it now, whatever the cache says. */
+  public Optional<StoredRecord> read(String app, Phase phase, String version) {
     String name = RecordCodec.name(app, phase, version);
     try {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
@@ -70,6 +93,7 @@ public final class RecordStore {
       return Optional.of(stored(created));
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        stale = true;
         return Optional.empty();
       }
       throw ApiErrors.translate(e, "create", "configmaps", namespace);
@@ -85,6 +109,7 @@ public final class RecordStore {
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT
           || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        stale = true;
         return Optional.empty();
       }
       throw ApiErrors.translate(e, "update", "configmaps", namespace);
@@ -93,24 +118,43 @@ public final class RecordStore {
 
   /** Every record of the app, newest first. */
   public List<RunRecord> list(String app) {
+    if (cache != null && !stale) {
+      String appLabel = Labels.selector(app).get(Labels.APP);
+      return newestFirst(
+          cache.list(namespace).stream()
+              .filter(cm -> cm.getMetadata().getLabels() != null)
+              .filter(cm -> appLabel.equals(cm.getMetadata().getLabels().get(Labels.APP)))
+              .map(RecordCodec::fromConfigMap)
+              .toList());
+    }
+    return apiList(app);
+  }
+
+  private List<RunRecord> apiList(String app) {
     try {
-      return client
-          .configMaps()
-          .inNamespace(namespace)
-          .withLabel(RecordCodec.RECORD_LABEL, "true")
-          .withLabel(dev.kubemigrate.job.Labels.APP, app)
-          .list()
-          .getItems()
-          .stream()
-          .map(RecordCodec::fromConfigMap)
-          .sorted(
-              Comparator.comparing(
-                      RunRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))
-                  .reversed())
-          .toList();
+      return newestFirst(
+          client
+              .configMaps()
+              .inNamespace(namespace)
+              .withLabel(RecordCodec.RECORD_LABEL, "true")
+              .withLabel(dev.kubemigrate.job.Labels.APP, app)
+              .list()
+              .getItems()
+              .stream()
+              .map(RecordCodec::fromConfigMap)
+              .toList());
     } catch (KubernetesClientException e) {
       throw ApiErrors.translate(e, "list", "configmaps", namespace);
     }
+  }
+
+  private static List<RunRecord> newestFirst(List<RunRecord> records) {
+    return records.stream()
+        .sorted(
+            Comparator.comparing(
+                    RunRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                .reversed())
+        .toList();
   }
 
   /**
@@ -118,7 +162,7 @@ public final class RecordStore {
    * Active runs are never pruned. Returns how many were deleted.
    */
   public int prune(String app, int keep) {
-    List<RunRecord> all = list(app);
+    List<RunRecord> all = apiList(app);
     int deleted = 0;
     for (RunRecord r : all.subList(Math.min(keep, all.size()), all.size())) {
       if (r.state().isActive()) {

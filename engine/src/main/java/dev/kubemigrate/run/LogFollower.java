@@ -5,20 +5,24 @@ import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.record.LogTail;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.LogWatch;
-import io.fabric8.kubernetes.client.dsl.TailPrettyLoggable;
-import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Streams the migration container's log of every pod (every attempt) as it comes. When the stream
@@ -32,6 +36,9 @@ final class LogFollower implements AutoCloseable {
   private final RunListener listener;
   private final LogTail tail;
   private final Map<String, Thread> followers = new ConcurrentHashMap<>();
+  private final Set<String> complete = ConcurrentHashMap.newKeySet();
+  private final Map<String, InputStream> streams = new ConcurrentHashMap<>();
+  private volatile Function<String, Pod> pods = name -> null;
   private final AtomicLong lines = new AtomicLong();
   private volatile boolean closed;
 
@@ -40,6 +47,19 @@ final class LogFollower implements AutoCloseable {
     this.namespace = namespace;
     this.listener = listener;
     this.tail = tail;
+  }
+
+  /**
+   * Where the follower looks a pod up when its stream ends: the engine's pod informer, so that
+   * deciding whether to resume costs no request. Without it (null from the lookup) it asks the API.
+   */
+  void lookUpPodsIn(Function<String, Pod> cache) {
+    this.pods = cache;
+  }
+
+  /** The pods whose whole log has been read: their stream ended and the final read is done. */
+  Set<String> completed() {
+    return Set.copyOf(complete);
   }
 
   /** Starts following the pod's log once its container has started; idempotent. */
@@ -88,54 +108,55 @@ final class LogFollower implements AutoCloseable {
   public void close() {
     closed = true;
     followers.values().forEach(Thread::interrupt);
+    // A blocked read does not see an interrupt: closing its stream ends it.
+    streams.values().forEach(LogFollower::closeQuietly);
   }
 
   private void followPod(String pod) {
     Position position = new Position();
     int failures = 0;
+    int idle = 0;
     boolean catchUp = false;
     while (!closed) {
+      long before = lines.get();
+      boolean clean = false;
       position.resume();
       Instant since = position.since();
-      TimeTailPrettyLoggable logs =
-          client
-              .pods()
-              .inNamespace(namespace)
-              .withName(pod)
-              .inContainer(JobFactory.CONTAINER_NAME)
-              .withReadyWaitTimeout(0)
-              .usingTimestamps();
-      TailPrettyLoggable from = since == null ? logs : logs.sinceTime(since.toString());
-      try {
-        if (catchUp) {
-          // The container has ended: one plain read returns what the broken stream did not.
-          for (String raw : from.getLog().split("\n")) {
-            accept(pod, position, raw);
+      try (InputStream in = openLog(pod, since, !catchUp);
+          BufferedReader reader =
+              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        streams.put(pod, in);
+        String raw;
+        while ((raw = reader.readLine()) != null) {
+          accept(pod, position, raw);
+          if (!reader.ready()) {
+            listener.flushLogs();
           }
-          listener.flushLogs();
-          return;
         }
-        try (LogWatch watch = from.watchLog();
-            BufferedReader reader =
-                new BufferedReader(
-                    new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
-          String raw;
-          while ((raw = reader.readLine()) != null) {
-            accept(pod, position, raw);
-            if (!reader.ready()) {
-              listener.flushLogs();
-            }
-          }
-          listener.flushLogs();
+        listener.flushLogs();
+        clean = true;
+        if (catchUp) {
+          // The container has ended: this plain read returned what the stream did not.
+          complete.add(pod);
+          return;
         }
       } catch (IOException | RuntimeException e) {
         if (closed) {
           return;
         }
         failures++;
+      } finally {
+        streams.remove(pod);
       }
       // The stream ended: the container ended, the pod went, or the connection broke.
-      Pod current = podOrNull(pod);
+      Pod cached = pods.apply(pod);
+      if (clean && failures == 0 && cached != null && ended(cached)) {
+        // It ended without an error after the container had: the kubelet sent all there was.
+        complete.add(pod);
+        return;
+      }
+      idle = lines.get() == before ? idle + 1 : 0;
+      Pod current = awaitPodChange(pod, idle);
       if (current == null) {
         return;
       }
@@ -143,9 +164,59 @@ final class LogFollower implements AutoCloseable {
         catchUp = true;
       } else if (catchUp && failures > 3) {
         return; // the log cannot be read any more (the node may be gone): the tail has what came
-      } else {
-        sleep(Math.min(2000, 200L * Math.max(1, failures)));
       }
+    }
+  }
+
+  /**
+   * The migration container's log with timestamps, as `kubectl logs` asks for it: one request
+   * (fabric8's own log call looks the pod up first, a second one).
+   */
+  private InputStream openLog(String pod, Instant since, boolean follow) throws IOException {
+    String base = client.getMasterUrl().toString();
+    StringBuilder url =
+        new StringBuilder(base.endsWith("/") ? base : base + "/")
+            .append("api/v1/namespaces/")
+            .append(namespace)
+            .append("/pods/")
+            .append(pod)
+            .append("/log?container=")
+            .append(JobFactory.CONTAINER_NAME)
+            .append("&timestamps=true");
+    if (follow) {
+      url.append("&follow=true");
+    }
+    if (since != null) {
+      url.append("&sinceTime=").append(URLEncoder.encode(since.toString(), StandardCharsets.UTF_8));
+    }
+    HttpClient http = client.getHttpClient();
+    try {
+      HttpResponse<InputStream> response =
+          http.sendAsync(
+                  http.newHttpRequestBuilder().uri(url.toString()).build(), InputStream.class)
+              .get();
+      if (response.code() != 200) {
+        String body;
+        try (InputStream in = response.body()) {
+          body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        throw new IOException(
+            "HTTP " + response.code() + " reading the log of " + pod + ": " + body);
+      }
+      return response.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause());
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // closing anyway
     }
   }
 
@@ -163,6 +234,34 @@ final class LogFollower implements AutoCloseable {
     lines.incrementAndGet();
     tail.add(text);
     listener.logLine(pod, text);
+  }
+
+  /**
+   * The pod as it is now, once it changed or a back-off passed: a stream that ends at once (the
+   * container has just started, or just ended and its status is not in yet) is not re-opened in a
+   * tight loop. Reads the informer's cache; asks the API only without one.
+   */
+  private Pod awaitPodChange(String pod, int idle) {
+    long wait = Math.min(2000, 200L << Math.min(4, Math.max(0, idle - 1)));
+    Pod first = pods.apply(pod);
+    if (first == null) {
+      return podOrNull(pod);
+    }
+    String version = first.getMetadata().getResourceVersion();
+    long until = System.nanoTime() + wait * 1_000_000;
+    while (!closed && System.nanoTime() < until) {
+      Pod now = pods.apply(pod);
+      if (now == null
+          || !java.util.Objects.equals(now.getMetadata().getResourceVersion(), version)) {
+        return now == null ? podOrNull(pod) : now;
+      }
+      if (ended(now)) {
+        return now;
+      }
+      sleep(50);
+    }
+    Pod now = pods.apply(pod);
+    return now == null ? podOrNull(pod) : now;
   }
 
   private Pod podOrNull(String pod) {

@@ -7,6 +7,7 @@ import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.Reason;
+import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunOutcome.How;
@@ -28,7 +29,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -70,7 +71,28 @@ public final class RunEngine {
   private final ChangeSignal changed = new ChangeSignal();
   private volatile boolean interrupted;
 
+  /** The record as this call last wrote it: the result's update starts from it, not a GET. */
+  private StoredRecord written;
+
+  private final JobWatches watches;
+  private final RecordCache records;
+
   public RunEngine(KubernetesClient client, Clock clock, RunListener listener) {
+    this(client, clock, listener, JobWatches.perRun(client), null);
+  }
+
+  /**
+   * With {@code watches}: where the run sees its Job and pods (shared ones, in the operator); and
+   * {@code records}: an informer's cache of the records to read first (null: none).
+   */
+  public RunEngine(
+      KubernetesClient client,
+      Clock clock,
+      RunListener listener,
+      JobWatches watches,
+      RecordCache records) {
+    this.watches = watches;
+    this.records = records;
     this.client = client;
     // Records keep whole milliseconds: enough for durations, and readable.
     this.clock = Clock.tick(clock, Duration.ofMillis(1));
@@ -89,7 +111,7 @@ public final class RunEngine {
    */
   public RunOutcome run(RunRequest request) {
     MigrationSpec spec = request.spec();
-    RecordStore store = new RecordStore(client, request.namespace());
+    RecordStore store = new RecordStore(client, request.namespace(), records);
     Decisions.Ask ask =
         new Decisions.Ask(SpecHash.of(spec), request.retry(), request.attempt(), false);
     while (true) {
@@ -118,7 +140,7 @@ public final class RunEngine {
     return switch (plan.action()) {
       case CLAIM -> claim(store, request);
       case RETRY -> retry(store, r, request);
-      default -> Optional.of(carryOutNow(plan, store, request));
+      default -> Optional.ofNullable(carryOutNow(plan, store, request));
     };
   }
 
@@ -150,7 +172,12 @@ public final class RunEngine {
       }
       case RECORD_INTERRUPTED -> {
         OtherRuns.markInterrupted(store, r, clock);
-        yield alreadyFailed(store.require(r.app(), r.phase(), r.version()).record());
+        Optional<RunRecord> now =
+            store.read(r.app(), r.phase(), r.version()).map(StoredRecord::record);
+        if (now.isEmpty() || now.get().state().isActive()) {
+          yield null; // changed meanwhile: decide again
+        }
+        yield alreadyFailed(now.get());
       }
     };
   }
@@ -321,7 +348,7 @@ public final class RunEngine {
             r,
             v.kind() == Verdict.Kind.SUCCEEDED ? RunState.SUCCEEDED : RunState.FAILED,
             v,
-            authoritativeTail(namespace, watched.pods()).orElse(watched.tail().text()));
+            authoritativeTail(namespace, watched).orElse(watched.tail().text()));
     return RunOutcome.of(How.ATTACHED, result, summary(result));
   }
 
@@ -366,15 +393,17 @@ public final class RunEngine {
                   + " is gone and its result was never recorded; check the database, then run"
                   + " again with --retry",
               null);
-      return finish(store, r, lost, new LogTail(), List.of(), request, how);
+      return finish(store, r, new Watched(lost, new LogTail(), List.of(), Set.of()), request, how);
     }
     if (job == null) {
       job = createJob(request.spec(), ns, r);
     }
     if (r.jobUid() == null) {
       RunRecord running = r.withJobUid(job.getMetadata().getUid());
-      if (store.update(stored, running).isPresent()) {
+      Optional<StoredRecord> updated = store.update(stored, running);
+      if (updated.isPresent()) {
         r = running;
+        written = updated.get();
       }
       // else another caller recorded the same Job: the record's Job name and attempt stay ours
     }
@@ -387,7 +416,7 @@ public final class RunEngine {
     if (watched == null) {
       return interrupted(store, r, request, how);
     }
-    return finish(store, r, watched.verdict(), watched.tail(), watched.pods(), request, how);
+    return finish(store, r, watched, request, how);
   }
 
   private Job createJob(MigrationSpec spec, String ns, RunRecord r) {
@@ -407,23 +436,24 @@ public final class RunEngine {
     }
   }
 
-  private record Watched(Verdict verdict, LogTail tail, List<Pod> pods) {}
+  /**
+   * @param complete the pods whose whole log the follower read: their tail needs no second read
+   */
+  private record Watched(Verdict verdict, LogTail tail, List<Pod> pods, Set<String> complete) {}
 
   /** Watches (never polls) the Job and its pods until a terminal verdict; null if interrupted. */
   private Watched watch(String ns, String jobName, Duration grace, Instant deadline) {
     LogTail tail = new LogTail();
-    SharedIndexInformer<Job> jobs = null;
-    SharedIndexInformer<Pod> pods = null;
-    try (LogFollower logs = new LogFollower(client, ns, listener, tail)) {
-      // Informers list, then watch, and re-list when a watch breaks or expires (410 Gone), so a
-      // dropped connection or an API server restart loses no change.
-      jobs = client.batch().v1().jobs().inNamespace(ns).withName(jobName).inform(changed, 0);
-      pods = client.pods().inNamespace(ns).withLabel("job-name", jobName).inform(changed, 0);
+    // Informers list, then watch, and re-list when a watch breaks or expires (410 Gone), so a
+    // dropped connection or an API server restart loses no change.
+    try (LogFollower logs = new LogFollower(client, ns, listener, tail);
+        JobWatches.View view = watches.open(ns, jobName, changed)) {
+      logs.lookUpPodsIn(view::pod);
       String shown = null;
       boolean seenJob = false;
       while (!interrupted) {
-        Job job = jobs.getStore().list().stream().findFirst().orElse(null);
-        List<Pod> podList = pods.getStore().list();
+        Job job = view.job();
+        List<Pod> podList = view.pods();
         podList.forEach(logs::follow);
         Verdict v = Classifier.classify(job, podList, clock.instant(), grace);
         if (v.terminal()
@@ -460,7 +490,7 @@ public final class RunEngine {
             }
             logs.awaitDrained(Duration.ofSeconds(15));
           }
-          return new Watched(v, tail, podList);
+          return new Watched(v, tail, podList, logs.completed());
         }
         if (clock.instant().isAfter(deadline)) {
           return new Watched(
@@ -471,20 +501,14 @@ public final class RunEngine {
                       + " and Kubernetes did not stop it; stopping it now",
                   null),
               tail,
-              podList);
+              podList,
+              Set.of());
         }
         awaitChange();
       }
       return null;
     } catch (KubernetesClientException e) {
       throw ApiErrors.translate(e, "watch", "jobs and pods", ns);
-    } finally {
-      if (jobs != null) {
-        jobs.close();
-      }
-      if (pods != null) {
-        pods.close();
-      }
     }
   }
 
@@ -496,14 +520,9 @@ public final class RunEngine {
   }
 
   private RunOutcome finish(
-      RecordStore store,
-      RunRecord mine,
-      Verdict verdict,
-      LogTail tail,
-      List<Pod> pods,
-      RunRequest request,
-      How how) {
-    String logTail = authoritativeTail(request.namespace(), pods).orElse(tail.text());
+      RecordStore store, RunRecord mine, Watched watched, RunRequest request, How how) {
+    Verdict verdict = watched.verdict();
+    String logTail = authoritativeTail(request.namespace(), watched).orElse(watched.tail().text());
     RunState state =
         verdict.kind() == Verdict.Kind.SUCCEEDED ? RunState.SUCCEEDED : RunState.FAILED;
     RunRecord result = recordResult(store, mine, state, verdict, logTail);
@@ -531,7 +550,11 @@ public final class RunEngine {
                 verdict.exitCode(),
                 logTail);
     for (int i = 0; i < 20; i++) {
-      Optional<StoredRecord> current = store.get(mine.app(), mine.phase(), mine.version());
+      // First from the record as this call wrote it (a conflict says it changed since), then read.
+      Optional<StoredRecord> current =
+          i == 0 && written != null && written.record().attempt() == mine.attempt()
+              ? Optional.of(written)
+              : store.read(mine.app(), mine.phase(), mine.version());
       if (current.isEmpty()) {
         return result.apply(mine);
       }
@@ -583,13 +606,13 @@ public final class RunEngine {
   }
 
   /** The last lines as the kubelet has them, when the pod is still there. */
-  private Optional<String> authoritativeTail(String ns, List<Pod> pods) {
+  private Optional<String> authoritativeTail(String ns, Watched watched) {
     Optional<Pod> newest =
-        pods.stream()
+        watched.pods().stream()
             .filter(p -> Classifier.terminated(p).isPresent())
             .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
-    if (newest.isEmpty()) {
-      return Optional.empty();
+    if (newest.isEmpty() || watched.complete().contains(newest.get().getMetadata().getName())) {
+      return Optional.empty(); // no pod ran, or the follower read its whole log already
     }
     try {
       String log =

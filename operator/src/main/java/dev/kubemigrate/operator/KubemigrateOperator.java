@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -38,7 +39,12 @@ public final class KubemigrateOperator implements AutoCloseable {
     this.settings = settings;
     this.reconciler =
         new MigrationReconciler(
-            client, clock, settings.identity(), settings.maxConcurrentRuns(), metrics);
+            client,
+            clock,
+            settings.identity(),
+            settings.maxConcurrentRuns(),
+            metrics,
+            settings.allNamespaces() ? List.of() : List.copyOf(settings.namespaces()));
   }
 
   /**

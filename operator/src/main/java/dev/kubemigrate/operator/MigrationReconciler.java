@@ -3,6 +3,7 @@ package dev.kubemigrate.operator;
 import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunRequest;
 import dev.kubemigrate.engine.Kubemigrate;
@@ -64,11 +65,33 @@ public final class MigrationReconciler implements Reconciler<Migration> {
       String identity,
       int maxConcurrentRuns,
       OperatorMetrics metrics) {
+    this(client, clock, identity, maxConcurrentRuns, metrics, null);
+  }
+
+  /**
+   * @param sharedNamespaces the namespaces whose Jobs and pods all runs watch through one shared
+   *     informer each (empty: all namespaces); null: each run watches its own
+   */
+  MigrationReconciler(
+      KubernetesClient client,
+      Clock clock,
+      String identity,
+      int maxConcurrentRuns,
+      OperatorMetrics metrics,
+      List<String> sharedNamespaces) {
     this.client = client;
     this.clock = clock;
     this.identity = identity;
     this.events = new MigrationEvents(client, clock, identity);
-    this.runs = new Runs(client, clock, maxConcurrentRuns, metrics, runChanges::propagateEvent);
+    this.runs =
+        new Runs(
+            client,
+            clock,
+            maxConcurrentRuns,
+            metrics,
+            runChanges::propagateEvent,
+            sharedNamespaces,
+            this::recordCache);
   }
 
   /** The index of Migrations by the record their run writes: namespace/record-name. */
@@ -104,6 +127,25 @@ public final class MigrationReconciler implements Reconciler<Migration> {
                 .build(),
             context);
     return List.of(runChanges, records);
+  }
+
+  /** The records as the informer holds them, for the engine to read before it asks the API. */
+  private RecordCache recordCache() {
+    InformerEventSource<ConfigMap, Migration> source = records;
+    if (source == null) {
+      return null;
+    }
+    return new RecordCache() {
+      @Override
+      public Optional<ConfigMap> get(String namespace, String name) {
+        return source.get(new ResourceID(name, namespace));
+      }
+
+      @Override
+      public List<ConfigMap> list(String namespace) {
+        return source.list(namespace).toList();
+      }
+    };
   }
 
   /** namespace/record-name of the Migration's run, when its spec can be read. */
@@ -213,14 +255,11 @@ public final class MigrationReconciler implements Reconciler<Migration> {
     boolean retry = plan.action() == Decisions.Action.RETRY;
     runs.submit(
         id,
-        new RunRequest(
-            spec,
-            namespace,
-            false,
-            wanted,
-            "kubemigrate operator " + identity + " for migration/" + m.getMetadata().getName(),
-            false,
-            null));
+        RunRequest.of(spec, namespace)
+            .attempt(wanted)
+            .startedBy(
+                "kubemigrate operator " + identity + " for migration/" + m.getMetadata().getName())
+            .build());
     String note =
         retry
             ? "starting attempt " + (r.attempt() + 1) + " (spec.attempt is " + wanted + ")"

@@ -2,6 +2,7 @@ package dev.kubemigrate.operator;
 
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRecord;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +53,24 @@ final class Runs implements AutoCloseable {
   private final Map<ResourceID, RunRecord> results = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
 
+  /** Namespaces whose Jobs and pods the runs share watches of (empty: all); null: per run. */
+  private final List<String> sharedNamespaces;
+
+  private Kubemigrate engine;
+
+  /** The reconciler's cache of records, once its event sources are prepared. */
+  private final Supplier<RecordCache> records;
+
   Runs(
       KubernetesClient client,
       Clock clock,
       int maxConcurrent,
       OperatorMetrics metrics,
-      Consumer<ResourceID> changed) {
+      Consumer<ResourceID> changed,
+      List<String> sharedNamespaces,
+      Supplier<RecordCache> records) {
+    this.sharedNamespaces = sharedNamespaces;
+    this.records = records;
     this.client = client;
     this.clock = clock;
     this.metrics = metrics;
@@ -87,13 +102,24 @@ final class Runs implements AutoCloseable {
 
   /** Starts the run unless one is already active for this Migration; false if one was. */
   boolean submit(ResourceID id, RunRequest request) {
-    Kubemigrate.Call engine = new Kubemigrate(client, clock).run(request, listener(id));
+    Kubemigrate.Call engine = engine().run(request, listener(id));
     if (active.putIfAbsent(id, engine) != null) {
       return false;
     }
     errors.remove(id);
     pool.execute(() -> drive(id, engine, request));
     return true;
+  }
+
+  /** The engine, with its shared watches started on the first run (once this replica leads). */
+  private synchronized Kubemigrate engine() {
+    if (engine == null) {
+      engine =
+          sharedNamespaces == null
+              ? new Kubemigrate(client, clock)
+              : Kubemigrate.sharingWatches(client, clock, sharedNamespaces, records.get());
+    }
+    return engine;
   }
 
   /** How logs name a Migration: namespace/name. */
@@ -165,6 +191,11 @@ final class Runs implements AutoCloseable {
       pool.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      if (engine != null) {
+        engine.close();
+      }
     }
   }
 }
