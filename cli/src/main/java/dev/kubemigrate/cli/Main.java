@@ -18,6 +18,7 @@ public final class Main {
     commandLine.setParameterExceptionHandler(new ShortUsageErrorHandler());
     commandLine.setExecutionExceptionHandler(new ErrorReporter());
     commandLine.setExitCodeExceptionMapper(new ExitCodes());
+    commandLine.setExecutionStrategy(new NoEmptyValues(new CommandLine.RunLast()));
     return commandLine;
   }
 }

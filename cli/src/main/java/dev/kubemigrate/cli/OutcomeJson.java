@@ -7,7 +7,7 @@ import dev.kubemigrate.api.RunOutcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The one machine-readable result object of `run -o json` (and later `status`). */
+/** The one machine-readable result object of `run -o json` and `await -o json`. */
 final class OutcomeJson {
 
   private static final ObjectMapper JSON =

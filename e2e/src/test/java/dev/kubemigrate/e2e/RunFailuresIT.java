@@ -39,6 +39,42 @@ class RunFailuresIT {
   }
 
   @Test
+  @DisplayName(
+      "A Job that the API server refuses releases the claim: one line, exit 2, and a corrected"
+          + " run of the same version then runs")
+  void refusedJobReleasesTheClaim(Kubemigrate km, TestNamespace ns, KubernetesClient client)
+      throws Exception {
+    // Given a pod template that passes kubemigrate's checks but not the API server's validation
+    Path template = java.nio.file.Files.createTempFile("pod-template", ".yaml");
+    java.nio.file.Files.writeString(template, "spec:\n  securityContext:\n    runAsUser: -1\n");
+    // When it runs
+    Kubemigrate.Result refused =
+        km.run(
+            Args.busyboxRun(ns, "shop", "1")
+                .option("--pod-template", template.toString())
+                .sh("echo refused-run")
+                .build());
+    // Then the server's reason in one line, exit 2, no Job, and no record left behind
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+    assertThat(refused.stderr()).contains("refused to create jobs").contains("runAsUser");
+    assertThat(refused.stderr()).doesNotContain("Received status").doesNotContain("Status(");
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(ns.name())
+                .withLabel("kubemigrate.dev/record", "true")
+                .list()
+                .getItems())
+        .isEmpty();
+    // And the corrected run of the same version claims it anew and succeeds (not exit 6)
+    Kubemigrate.Result fixed =
+        km.run(Args.busyboxRun(ns, "shop", "1").sh("echo fixed-run").build());
+    assertThat(fixed.exitCode()).as(fixed.toString()).isZero();
+    assertThat(fixed.stdout()).contains("fixed-run");
+  }
+
+  @Test
   @DisplayName("A migration killed for its memory limit exits 1 and says OOMKilled")
   void oomKilledIsReported(Kubemigrate km, TestNamespace ns) {
     Kubemigrate.Result r =

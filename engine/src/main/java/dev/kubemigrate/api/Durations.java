@@ -12,13 +12,20 @@ public final class Durations {
 
   private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
+  /**
+   * The longest duration accepted anywhere (30 days): no timeout, grace or TTL needs more, and
+   * every deadline computed from one stays far inside what a clock can represent.
+   */
+  public static final Duration MAX = Duration.ofDays(30);
+
   private Durations() {}
 
   /**
    * Parses a positive duration.
    *
    * @param option what the value was given for, named in the error, such as {@code --timeout}
-   * @throws KubemigrateException a usage error for empty, malformed, zero or negative input
+   * @throws KubemigrateException a usage error for empty, malformed, zero, negative or too long
+   *     (over {@link #MAX}) input
    */
   public static Duration parse(String text, String option) {
     return parse(text, option, false);
@@ -49,6 +56,10 @@ public final class Durations {
               .plusSeconds(number(matcher.group(3)));
     } catch (ArithmeticException | NumberFormatException e) {
       throw KubemigrateException.usage("invalid duration '%s' for %s: too long", text, option);
+    }
+    if (duration.compareTo(MAX) > 0) {
+      throw KubemigrateException.usage(
+          "invalid duration '%s' for %s: at most %s (30 days)", text, option, format(MAX));
     }
     if (duration.isZero() && !allowZero) {
       throw KubemigrateException.usage(

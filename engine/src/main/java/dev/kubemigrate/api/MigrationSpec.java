@@ -20,14 +20,14 @@ import java.util.regex.Pattern;
 
 /**
  * What to migrate and how: everything a migration Job is built from. Built from the command line, a
- * migration file or, later, a {@code Migration} resource.
+ * migration file or a {@code Migration} resource (the same shape).
  *
  * <p>The constructor fills in the defaults (phase {@code pre}, timeout 10m, startup grace 2m, TTL
  * 24h, empty collections) and, when no version is given, takes it from the image (see {@link
  * ImageReference#version()}). Collections are copied and unmodifiable; {@code nodeSelector} is
  * sorted by key. The fabric8 objects ({@code env}, {@code resources}, {@code podTemplate}, ...) are
- * mutable by nature: treat them as read-only; {@link JobFactory} never changes them. The
- * constructor does not check the values: call {@link #validate()} before using a spec.
+ * mutable by nature: treat them as read-only; the Job factory never changes them. The constructor
+ * does not check the values: call {@link #validate()} before using a spec.
  *
  * @param app the app being released: a DNS-1123 label
  * @param version the app version being released; defaults to the image's tag or digest

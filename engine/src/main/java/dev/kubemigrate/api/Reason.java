@@ -109,6 +109,10 @@ public enum Reason {
       "CommandNotFound",
       ExitCode.COULD_NOT_START,
       "the command after `exec --` is not in the image or is not executable: fix the command"),
+  JOB_REJECTED(
+      "JobRejected",
+      ExitCode.COULD_NOT_START,
+      "the API server refused the Job (see the message): fix the spec, then start a new attempt"),
   UNSCHEDULABLE(
       "Unschedulable",
       ExitCode.COULD_NOT_START,

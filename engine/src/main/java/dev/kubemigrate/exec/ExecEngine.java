@@ -90,6 +90,9 @@ public final class ExecEngine {
         return RunOutcome.cancelled(null, "interrupted while waiting for lock " + lock.name());
       }
       listener.progress("holding lock " + lock.name() + " as " + req.identity());
+      if (interrupted) {
+        return RunOutcome.cancelled(null, "interrupted before the migration started");
+      }
       plan = Decisions.decide(read(store, req), ask);
       switch (plan.action()) {
         case CLAIM -> {
@@ -143,6 +146,21 @@ public final class ExecEngine {
     Reason reason;
     String message;
     try {
+      if (interrupted) {
+        // Claimed, but the command never started: nothing ran, and the record says so.
+        RunRecord abandoned =
+            claimed
+                .record()
+                .finished(
+                    RunState.FAILED,
+                    clock.instant(),
+                    Reason.ABANDONED,
+                    "interrupted before the command started: nothing ran",
+                    null,
+                    null);
+        store.update(claimed, abandoned);
+        return RunOutcome.cancelled(abandoned, what(req) + ": interrupted before it started");
+      }
       Process process = new ProcessBuilder(req.command()).redirectErrorStream(true).start();
       child = process;
       if (interrupted) {
@@ -161,7 +179,8 @@ public final class ExecEngine {
       exit = process.waitFor();
       reason = exit == 0 ? Reason.COMPLETED : Reason.ERROR;
       message = exit == 0 ? "the migration succeeded" : "the migration exited with code " + exit;
-      if (interrupted) {
+      if (interrupted && exit != 0) {
+        // A command that still finished with 0 did its work: that is recorded as it is.
         reason = Reason.INTERRUPTED;
         message = "interrupted while the migration ran (" + message + ")";
       } else if (lock.lost()) {

@@ -38,6 +38,11 @@ public final class ApiErrors {
                   + where
                   + " (grant it with a Role; `kubemigrate doctor` lists what each mode needs)",
               e);
+      case 400, 422 ->
+          new KubemigrateException(
+              ExitCode.USAGE,
+              "the API server refused to " + verb + " " + resource + where + ": " + describe(e),
+              e);
       case 404 ->
           new KubemigrateException(
               ExitCode.KUBERNETES_API,
@@ -54,6 +59,15 @@ public final class ApiErrors {
     };
   }
 
+  /**
+   * True when the API server refused the request itself (invalid, forbidden, quota): nothing was
+   * created. Not for timeouts or server errors, after which the object may exist.
+   */
+  public static boolean refused(KubemigrateException e) {
+    return e.getCause() instanceof KubernetesClientException k
+        && (k.getCode() == 400 || k.getCode() == 403 || k.getCode() == 422);
+  }
+
   /** The root cause in one line: an unreachable address says so. */
   public static String describe(Throwable e) {
     Throwable t = e;
@@ -65,8 +79,19 @@ public final class ApiErrors {
         return "cannot reach the API server: " + t.getMessage();
       }
     }
+    if (e instanceof KubernetesClientException k
+        && k.getStatus() != null
+        && k.getStatus().getMessage() != null) {
+      // The server's own words, not the client's dump of the whole Status object.
+      return oneLine(k.getStatus().getMessage());
+    }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int newline = message.indexOf('\n');
     return newline > 0 ? message.substring(0, newline) : message;
+  }
+
+  private static String oneLine(String s) {
+    String line = s.replace('\n', ' ').strip();
+    return line.length() > 400 ? line.substring(0, 400) + "…" : line;
   }
 }

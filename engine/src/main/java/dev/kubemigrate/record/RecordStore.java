@@ -116,6 +116,38 @@ public final class RecordStore {
     }
   }
 
+  /**
+   * Deletes the record if it is still as read (a claim released before anything ran); a record that
+   * changed since is left alone.
+   */
+  public void delete(StoredRecord current) {
+    RunRecord record = current.record();
+    try {
+      client
+          .configMaps()
+          .inNamespace(namespace)
+          .withName(RecordCodec.name(record.app(), record.phase(), record.version()))
+          .lockResourceVersion(current.resourceVersion())
+          .delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT
+          || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return;
+      }
+      throw ApiErrors.translate(e, "delete", "configmaps", namespace);
+    }
+  }
+
+  /** From now on, reads go to the API server: the cache may be behind what a watch saw. */
+  public void bypassCache() {
+    stale = true;
+  }
+
+  /** Every record of the app as the API server has it now, newest first. */
+  public List<RunRecord> listFresh(String app) {
+    return apiList(app);
+  }
+
   /** Every record of the app, newest first. */
   public List<RunRecord> list(String app) {
     if (cache != null && !stale) {

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * cannot start: the last without waiting for Kubernetes, which never gives up on a pod that cannot
  * pull its image or find its secret. Pure: no I/O, the clock is an argument.
  */
-public final class Classifier {
+final class Classifier {
 
   /** Waiting reasons that no amount of waiting fixes. */
   private static final Set<Reason> HOPELESS =
@@ -45,7 +45,7 @@ public final class Classifier {
 
   private Classifier() {}
 
-  public static Verdict classify(Job job, List<Pod> pods, Instant now, Duration startupGrace) {
+  static Verdict classify(Job job, List<Pod> pods, Instant now, Duration startupGrace) {
     if (job == null) {
       return Verdict.waiting("waiting for the Job to be created");
     }

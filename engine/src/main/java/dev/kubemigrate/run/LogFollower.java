@@ -120,12 +120,18 @@ final class LogFollower implements AutoCloseable {
     while (!closed) {
       long before = lines.get();
       boolean clean = false;
+      // A stream opened once the container had ended is the whole file: its end is the end.
+      Pod atOpen = pods.apply(pod);
+      boolean endedAtOpen = atOpen != null && ended(atOpen);
       position.resume();
       Instant since = position.since();
       try (InputStream in = openLog(pod, since, !catchUp);
           BufferedReader reader =
               new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         streams.put(pod, in);
+        if (closed) {
+          return;
+        }
         String raw;
         while ((raw = reader.readLine()) != null) {
           accept(pod, position, raw);
@@ -149,9 +155,9 @@ final class LogFollower implements AutoCloseable {
         streams.remove(pod);
       }
       // The stream ended: the container ended, the pod went, or the connection broke.
-      Pod cached = pods.apply(pod);
-      if (clean && failures == 0 && cached != null && ended(cached)) {
-        // It ended without an error after the container had: the kubelet sent all there was.
+      if (clean && failures == 0 && endedAtOpen) {
+        // Opened after the container ended, and read to its end without an error: the kubelet
+        // sent the whole log. A stream that ends while the container runs is read again below.
         complete.add(pod);
         return;
       }
@@ -268,6 +274,7 @@ final class LogFollower implements AutoCloseable {
     try {
       return client.pods().inNamespace(namespace).withName(pod).get();
     } catch (RuntimeException e) {
+      sleep(1000); // the API is away: do not ask again at once
       return new Pod(); // unknown: keep trying
     }
   }

@@ -206,10 +206,22 @@ public final class RunEngine {
       BooleanSupplier moot =
           () -> interrupted || !Decisions.decide(record.current(), ask).sameAs(plan);
       if (lock.acquire(spec.timeout().plus(spec.startupGrace()), moot).isEmpty()) {
+        store.bypassCache(); // the watch saw a change the cache may not have yet
         return Optional.empty();
       }
       Decisions.Plan now = Decisions.decide(read(store, spec), ask);
+      if (now.action() == Decisions.Action.START_CLAIMED
+          || now.action() == Decisions.Action.RECORD_INTERRUPTED) {
+        // These act on someone else's claim (create its Job, or record it interrupted), which no
+        // compare-and-set guards: decide on the record as the API server has it, never a cache.
+        store.bypassCache();
+        now =
+            Decisions.decide(
+                store.read(spec.app(), spec.phase(), spec.version()).map(StoredRecord::record),
+                ask);
+      }
       if (!now.sameAs(plan)) {
+        store.bypassCache();
         return Optional.empty();
       }
       return carryOut(now, store, request);
@@ -268,9 +280,13 @@ public final class RunEngine {
     MigrationSpec spec = request.spec();
     settleOtherRuns(store, spec);
     StoredRecord current = store.require(spec.app(), spec.phase(), spec.version());
+    if (current.record().attempt() != failed.attempt()
+        || current.record().state() != RunState.FAILED) {
+      return Optional.empty(); // it changed since the decision: decide again
+    }
     String job = RunNames.jobName(spec.app(), spec.phase(), spec.version(), failed.attempt() + 1);
     Optional<StoredRecord> retried =
-        store.update(current, failed.retried(job, clock.instant(), request.startedBy()));
+        store.update(current, current.record().retried(job, clock.instant(), request.startedBy()));
     if (retried.isEmpty()) {
       return Optional.empty(); // another caller retried first: decide again
     }
@@ -396,7 +412,14 @@ public final class RunEngine {
       return finish(store, r, new Watched(lost, new LogTail(), List.of(), Set.of()), request, how);
     }
     if (job == null) {
-      job = createJob(request.spec(), ns, r);
+      try {
+        job = createJob(request.spec(), ns, r);
+      } catch (KubemigrateException e) {
+        if (how == How.RAN && ApiErrors.refused(e)) {
+          endClaim(store, stored, e);
+        }
+        throw e;
+      }
     }
     if (r.jobUid() == null) {
       RunRecord running = r.withJobUid(job.getMetadata().getUid());
@@ -404,8 +427,32 @@ public final class RunEngine {
       if (updated.isPresent()) {
         r = running;
         written = updated.get();
+      } else {
+        // The record changed while the Job was being created. Another caller may have recorded
+        // the same Job (then watch it); if the run was settled meanwhile (recorded abandoned or
+        // interrupted, say), the Job must not run: stop it and report the record.
+        Optional<RunRecord> now =
+            store.read(r.app(), r.phase(), r.version()).map(StoredRecord::record);
+        String uid = job.getMetadata().getUid();
+        boolean same =
+            now.isPresent()
+                && now.get().attempt() == r.attempt()
+                && now.get().state().isActive()
+                && (now.get().jobUid() == null || now.get().jobUid().equals(uid));
+        if (!same) {
+          deleteJob(ns, r.jobName());
+          listener.progress(
+              "stopped Job " + r.jobName() + ": its run was settled while the Job was created");
+          if (now.isPresent() && !now.get().state().isActive()) {
+            return RunOutcome.of(how, now.get(), summary(now.get()));
+          }
+          throw new KubemigrateException(
+              ExitCode.KUBERNETES_API,
+              "the record of "
+                  + what(r)
+                  + " changed while its Job was being created; run the same command again");
+        }
       }
-      // else another caller recorded the same Job: the record's Job name and attempt stay ours
     }
     Instant deadline =
         r.startedAt()
@@ -417,6 +464,34 @@ public final class RunEngine {
       return interrupted(store, r, request, how);
     }
     return finish(store, r, watched, request, how);
+  }
+
+  /**
+   * A claim always ends: when the API server refuses this caller's own claim's Job (invalid,
+   * forbidden: the Job does not exist), a first attempt's claim is released (its record deleted if
+   * unchanged: nothing ran, and a corrected spec may claim the version again); a later attempt is
+   * recorded as failed with the server's reason.
+   */
+  private void endClaim(RecordStore store, StoredRecord claim, KubemigrateException why) {
+    RunRecord r = claim.record();
+    try {
+      if (r.attempt() == 1) {
+        store.delete(claim);
+        listener.progress("released the claim: the Job could not be created, nothing ran");
+      } else {
+        store.update(
+            claim,
+            r.finished(
+                RunState.FAILED,
+                clock.instant(),
+                Reason.JOB_REJECTED,
+                why.getMessage(),
+                null,
+                null));
+      }
+    } catch (KubemigrateException e) {
+      listener.progress("could not release the claim: " + e.getMessage());
+    }
   }
 
   private Job createJob(MigrationSpec spec, String ns, RunRecord r) {

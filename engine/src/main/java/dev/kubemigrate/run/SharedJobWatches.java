@@ -77,16 +77,29 @@ public final class SharedJobWatches implements JobWatches {
       }
       jobs.forEach(i -> i.start().toCompletableFuture().join());
       pods.forEach(i -> i.start().toCompletableFuture().join());
-    } catch (KubernetesClientException e) {
-      close();
-      throw ApiErrors.translate(e, "watch", "jobs and pods", String.join(",", namespaces));
+    } catch (RuntimeException e) {
+      close(); // none left running behind a failed start
+      Throwable cause =
+          e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause()
+              : e;
+      if (cause instanceof KubernetesClientException k) {
+        throw ApiErrors.translate(k, "watch", "jobs and pods", String.join(",", namespaces));
+      }
+      throw e;
     }
   }
 
   @Override
   public View open(String namespace, String jobName, ChangeSignal changed) {
     String key = key(namespace, jobName);
-    waiting.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(changed);
+    waiting.compute(
+        key,
+        (k, signals) -> {
+          Set<ChangeSignal> set = signals == null ? ConcurrentHashMap.newKeySet() : signals;
+          set.add(changed);
+          return set;
+        });
     return new View() {
       @Override
       public Job job() {

@@ -92,6 +92,17 @@ class DurationsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"99999999999999h", "721h", "43201m", "2592001s", "720h1s"})
+  @DisplayName("refuses a duration over the bound, 30 days, and says the bound")
+  void refusesOverTheBound(String text) {
+    assertThatThrownBy(() -> Durations.parse(text, "--timeout"))
+        .hasMessage("invalid duration '" + text + "' for --timeout: at most 720h (30 days)");
+    assertThatThrownBy(() -> Durations.parse(text, "--ttl", true))
+        .hasMessageContaining("at most 720h");
+    assertThat(Durations.parse("720h", "--timeout")).isEqualTo(Durations.MAX);
+  }
+
+  @ParameterizedTest
   @CsvSource({"5400, 1h30m", "90, 1m30s", "600, 10m", "7200, 2h", "3605, 1h5s", "0, 0s", "59, 59s"})
   @DisplayName("formats largest units first and leaves zero units out")
   void formatsLargestUnitsFirst(long seconds, String expected) {

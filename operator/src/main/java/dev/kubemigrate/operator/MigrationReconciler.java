@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -58,6 +59,10 @@ public final class MigrationReconciler implements Reconciler<Migration> {
   private final SimpleInboundEventSource<Migration> runChanges =
       new SimpleInboundEventSource<>("run-changes");
   private final Runs runs;
+
+  /** The status last patched per Migration (by uid): the cache may not show it yet. */
+  private final Map<String, MigrationStatus> written =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   MigrationReconciler(
       KubernetesClient client,
@@ -236,7 +241,9 @@ public final class MigrationReconciler implements Reconciler<Migration> {
         plan.action() == Decisions.Action.ALREADY_SUCCEEDED
             || plan.action() == Decisions.Action.ALREADY_FAILED;
     if (done || runs.isActive(id)) {
-      return report(m, MigrationStatuses.of(m, spec.version(), r, null, now));
+      // A run waiting for a free slot says what the first reconcile said: no patch per reconcile.
+      String note = !done && r == null ? "starting" : null;
+      return report(m, MigrationStatuses.of(m, spec.version(), r, note, now));
     }
 
     Optional<Runs.RunError> error = runs.lastError(id);
@@ -269,13 +276,35 @@ public final class MigrationReconciler implements Reconciler<Migration> {
 
   /** Patches the status when it says something new, with an Event when the phase changes. */
   private UpdateControl<Migration> report(Migration m, MigrationStatus next) {
-    MigrationStatus previous = m.getStatus();
-    if (MigrationStatuses.same(previous, next)) {
+    // The Migration in the cache can be behind the status this operator patched a moment ago (a
+    // record change triggers the next reconcile before the patch is seen): compare with what was
+    // written, so that neither the patch nor its Event is made twice.
+    String uid = m.getMetadata().getUid();
+    MigrationStatus written = uid == null ? null : this.written.get(uid);
+    if (written != null && MigrationStatuses.same(m.getStatus(), written)) {
+      this.written.remove(uid); // the cache has caught up: keep the map to patches in flight
+      written = null;
+    }
+    MigrationStatus previous = written != null ? written : m.getStatus();
+    if (MigrationStatuses.same(previous, next) || MigrationStatuses.same(m.getStatus(), next)) {
       return UpdateControl.noUpdate();
     }
     announce(m, previous, next);
+    if (uid != null) {
+      this.written.put(uid, next);
+    }
     m.setStatus(next);
     return UpdateControl.patchStatus(m);
+  }
+
+  /** A reconcile or its status patch failed: forget what was written, retry as JOSDK does. */
+  @Override
+  public ErrorStatusUpdateControl<Migration> updateErrorStatus(
+      Migration m, Context<Migration> context, Exception e) {
+    if (m.getMetadata().getUid() != null) {
+      written.remove(m.getMetadata().getUid());
+    }
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   private void announce(Migration m, MigrationStatus previous, MigrationStatus next) {
