@@ -247,8 +247,10 @@ public final class MigrationReconciler implements Reconciler<Migration> {
     }
 
     Optional<Runs.RunError> error = runs.lastError(id);
-    if (error.isPresent() && error.get().terminal()) {
-      return report(m, MigrationStatuses.invalidSpec(m, error.get().message(), now));
+    if (error.isPresent() && error.get().terminal() && error.get().spec().equals(spec)) {
+      // Stalled with the engine's own reason: SpecConflict for a conflict it found, say.
+      return report(
+          m, MigrationStatuses.stopped(m, error.get().reason(), error.get().message(), now));
     }
     if (error.isPresent()) {
       Duration wait = Duration.between(now, error.get().at().plus(RETRY_AFTER_ERROR));

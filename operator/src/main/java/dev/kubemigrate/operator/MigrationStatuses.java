@@ -1,5 +1,6 @@
 package dev.kubemigrate.operator;
 
+import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.engine.Kubemigrate;
 import dev.kubemigrate.migration.Migration;
@@ -31,14 +32,19 @@ final class MigrationStatuses {
 
   private MigrationStatuses() {}
 
+  /** The run stopped for {@code reason} before it had a record (a conflict the engine found). */
+  static MigrationStatus stopped(Migration m, Reason reason, String message, Instant now) {
+    return stalled(m, null, reason.label(), message, now);
+  }
+
   /** The spec cannot be run as written: Stalled until it changes. */
   static MigrationStatus invalidSpec(Migration m, String message, Instant now) {
-    return stalled(m, null, "InvalidSpec", message, now);
+    return stalled(m, null, Reason.INVALID_SPEC.label(), message, now);
   }
 
   /** This version was already run with another spec (exit 6 for `run`): Stalled. */
   static MigrationStatus conflict(Migration m, RunRecord r, String message, Instant now) {
-    return stalled(m, r, "SpecConflict", message, now);
+    return stalled(m, r, Reason.SPEC_CONFLICT.label(), message, now);
   }
 
   /**

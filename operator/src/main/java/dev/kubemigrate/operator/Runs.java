@@ -2,6 +2,8 @@ package dev.kubemigrate.operator;
 
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
@@ -36,7 +38,12 @@ final class Runs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Runs.class);
 
   /** How a run this operator started last ended without a result in the record. */
-  record RunError(ExitCode exitCode, String message, Instant at) {
+  /**
+   * @param spec the spec of the run that broke: a terminal error holds only while the Migration
+   *     asks for that same spec
+   */
+  record RunError(
+      ExitCode exitCode, Reason reason, String message, Instant at, MigrationSpec spec) {
     /** A usage error or a conflict does not get better by trying again; an API error may. */
     boolean terminal() {
       return exitCode == ExitCode.USAGE || exitCode == ExitCode.CONFLICT;
@@ -137,18 +144,32 @@ final class Runs implements AutoCloseable {
         results.put(id, outcome.record());
       }
       if (outcome.record() == null && outcome.exitCode() != ExitCode.INTERRUPTED) {
-        errors.put(id, new RunError(outcome.exitCode(), outcome.summary(), clock.instant()));
+        errors.put(
+            id,
+            new RunError(
+                outcome.exitCode(),
+                outcome.reason(),
+                outcome.summary(),
+                clock.instant(),
+                request.spec()));
       }
     } catch (KubemigrateException e) {
       LOG.warn("{}: {} (exit {})", name(id), e.getMessage(), e.exitCode().code());
       metrics.error(e.exitCode());
-      errors.put(id, new RunError(e.exitCode(), e.getMessage(), clock.instant()));
+      errors.put(
+          id,
+          new RunError(e.exitCode(), e.reason(), e.getMessage(), clock.instant(), request.spec()));
     } catch (RuntimeException e) {
       LOG.error("{}: the run broke", name(id), e);
       metrics.error(ExitCode.KUBERNETES_API);
       errors.put(
           id,
-          new RunError(ExitCode.KUBERNETES_API, String.valueOf(e.getMessage()), clock.instant()));
+          new RunError(
+              ExitCode.KUBERNETES_API,
+              Reason.KUBERNETES_API_ERROR,
+              String.valueOf(e.getMessage()),
+              clock.instant(),
+              request.spec()));
     } finally {
       running.decrementAndGet();
       active.remove(id);
