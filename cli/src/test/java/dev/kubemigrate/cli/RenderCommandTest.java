@@ -1,7 +1,5 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.api.KubemigrateException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubemigrate.api.Phase;

@@ -1,8 +1,5 @@
 package dev.kubemigrate.e2e;
 
-import dev.kubemigrate.migration.Migration;
-import dev.kubemigrate.operator.Runs;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
