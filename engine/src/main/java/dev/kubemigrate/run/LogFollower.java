@@ -155,9 +155,11 @@ final class LogFollower implements AutoCloseable {
         streams.remove(pod);
       }
       // The stream ended: the container ended, the pod went, or the connection broke.
-      if (clean && failures == 0 && endedAtOpen) {
-        // Opened after the container ended, and read to its end without an error: the kubelet
-        // sent the whole log. A stream that ends while the container runs is read again below.
+      Pod atEnd = pods.apply(pod);
+      if (clean && failures == 0 && (endedAtOpen || (atEnd != null && ended(atEnd)))) {
+        // Read to its end without an error, and the container had ended: the kubelet closes a
+        // followed log once the container's output is all sent, as `kubectl logs -f` trusts. A
+        // stream that ends while the container runs, or on an error, is read again below.
         complete.add(pod);
         return;
       }
