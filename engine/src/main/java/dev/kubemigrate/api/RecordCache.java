@@ -1,7 +1,6 @@
 package dev.kubemigrate.api;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,7 +12,4 @@ public interface RecordCache {
 
   /** The record ConfigMap {@code namespace/name}, as last seen. */
   Optional<ConfigMap> get(String namespace, String name);
-
-  /** Every record ConfigMap in the namespace, as last seen. */
-  List<ConfigMap> list(String namespace);
 }

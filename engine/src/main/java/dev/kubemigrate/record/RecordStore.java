@@ -5,7 +5,6 @@ import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunRecord;
-import dev.kubemigrate.job.Labels;
 import dev.kubemigrate.kube.ApiErrors;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -143,26 +142,12 @@ public final class RecordStore {
     stale = true;
   }
 
-  /** Every record of the app as the API server has it now, newest first. */
-  public List<RunRecord> listFresh(String app) {
-    return apiList(app);
-  }
-
-  /** Every record of the app, newest first. */
+  /**
+   * Every record of the app as the API server has it now, newest first. Never from the cache: the
+   * app's other runs are settled from this list, and a missed active run would let two versions
+   * migrate at once.
+   */
   public List<RunRecord> list(String app) {
-    if (cache != null && !stale) {
-      String appLabel = Labels.selector(app).get(Labels.APP);
-      return newestFirst(
-          cache.list(namespace).stream()
-              .filter(cm -> cm.getMetadata().getLabels() != null)
-              .filter(cm -> appLabel.equals(cm.getMetadata().getLabels().get(Labels.APP)))
-              .map(RecordCodec::fromConfigMap)
-              .toList());
-    }
-    return apiList(app);
-  }
-
-  private List<RunRecord> apiList(String app) {
     try {
       return newestFirst(
           client
@@ -194,7 +179,7 @@ public final class RecordStore {
    * Active runs are never pruned. Returns how many were deleted.
    */
   public int prune(String app, int keep) {
-    List<RunRecord> all = apiList(app);
+    List<RunRecord> all = list(app);
     int deleted = 0;
     for (RunRecord r : all.subList(Math.min(keep, all.size()), all.size())) {
       if (r.state().isActive()) {

@@ -120,9 +120,6 @@ final class LogFollower implements AutoCloseable {
     while (!closed) {
       long before = lines.get();
       boolean clean = false;
-      // A stream opened once the container had ended is the whole file: its end is the end.
-      Pod atOpen = pods.apply(pod);
-      boolean endedAtOpen = atOpen != null && ended(atOpen);
       position.resume();
       Instant since = position.since();
       try (InputStream in = openLog(pod, since, !catchUp);
@@ -156,7 +153,7 @@ final class LogFollower implements AutoCloseable {
       }
       // The stream ended: the container ended, the pod went, or the connection broke.
       Pod atEnd = pods.apply(pod);
-      if (clean && failures == 0 && (endedAtOpen || (atEnd != null && ended(atEnd)))) {
+      if (clean && failures == 0 && atEnd != null && ended(atEnd)) {
         // Read to its end without an error, and the container had ended: the kubelet closes a
         // followed log once the container's output is all sent, as `kubectl logs -f` trusts. A
         // stream that ends while the container runs, or on an error, is read again below.

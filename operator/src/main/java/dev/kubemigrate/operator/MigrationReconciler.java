@@ -140,17 +140,8 @@ public final class MigrationReconciler implements Reconciler<Migration> {
     if (source == null) {
       return null;
     }
-    return new RecordCache() {
-      @Override
-      public Optional<ConfigMap> get(String namespace, String name) {
-        return source.get(new ResourceID(name, namespace));
-      }
-
-      @Override
-      public List<ConfigMap> list(String namespace) {
-        return source.list(namespace).toList();
-      }
-    };
+    // Lists of records always come from the API server (RecordStore#list): only reads by name.
+    return (namespace, name) -> source.get(new ResourceID(name, namespace));
   }
 
   /** namespace/record-name of the Migration's run, when its spec can be read. */
