@@ -1,5 +1,6 @@
 package dev.kubemigrate.cli;
 
+import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.engine.Kubemigrate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -46,12 +47,26 @@ final class ClusterOptions {
     return Optional.ofNullable(kubeconfig);
   }
 
-  /** The client and the namespace these options (else {@code fallbackNamespace}) point at. */
+  /**
+   * The client and the namespace these options (else {@code fallbackNamespace}, else the kubeconfig
+   * context's) point at. {@code -n} is checked before anything connects; a namespace taken from the
+   * file or the context is checked as soon as it is known.
+   */
   Connected connect(String fallbackNamespace) {
+    namespace().ifPresent(ns -> MigrationSpec.validateLabel(ns, "-n/--namespace"));
+    if (namespace().isEmpty() && fallbackNamespace != null) {
+      MigrationSpec.validateLabel(fallbackNamespace, "metadata.namespace of the -f file");
+    }
     KubernetesClient client =
         Kubemigrate.connect(kubeconfig().map(Path::toString).orElse(null), context().orElse(null));
-    return new Connected(
-        client, Kubemigrate.namespace(client, namespace().orElse(fallbackNamespace)));
+    String ns = Kubemigrate.namespace(client, namespace().orElse(fallbackNamespace));
+    try {
+      MigrationSpec.validateLabel(ns, "namespace of the kubeconfig context");
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    return new Connected(client, ns);
   }
 
   /** A connected client; closing it in the background saves the exit a third of a second. */

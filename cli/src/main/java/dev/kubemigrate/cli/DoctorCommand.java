@@ -4,6 +4,7 @@ import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.doctor.Doctor;
 import dev.kubemigrate.doctor.Permissions.Mode;
+import dev.kubemigrate.engine.Kubemigrate;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -42,6 +43,9 @@ final class DoctorCommand implements Callable<Integer> {
             ? List.of(Mode.RUN, Mode.AWAIT, Mode.EXEC)
             : modes.stream().map(DoctorCommand::mode).toList();
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
+      // Access reviews answer "allowed" for a namespace that does not exist: ask first.
+      new Kubemigrate(connected.client(), java.time.Clock.systemUTC())
+          .requireNamespace(connected.namespace());
       List<Doctor.Check> checks =
           new Doctor(connected.client()).check(connected.namespace(), selected);
       System.out.printf(

@@ -59,7 +59,7 @@ final class ExecCommand implements Callable<Integer> {
     if (command == null || command.isEmpty()) {
       throw KubemigrateException.usage("no command given: kubemigrate exec ... -- CMD [ARG...]");
     }
-    String key = lockKey == null ? app : MigrationSpec.validateApp(lockKey);
+    String key = lockKey == null ? app : MigrationSpec.validateLabel(lockKey, "--lock");
     var limit = Durations.parse(timeout, "--timeout");
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       Clock clock = Clock.systemUTC();

@@ -2,6 +2,7 @@ package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.Reason;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.ParameterException;
 
@@ -31,6 +32,23 @@ final class ExitCodes implements IExitCodeExceptionMapper {
       }
     }
     return ExitCode.FAILED;
+  }
+
+  /** The {@link KubemigrateException} in {@code exception}'s cause chain, if any. */
+  static java.util.Optional<KubemigrateException> known(Throwable exception) {
+    for (Throwable cause = exception; cause != null; cause = next(cause, exception)) {
+      if (cause instanceof KubemigrateException known) {
+        return java.util.Optional.of(known);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Why {@code exception} stopped the call, in the vocabulary of {@link Reason}. */
+  static Reason reason(Throwable exception) {
+    return known(exception)
+        .map(KubemigrateException::reason)
+        .orElseGet(() -> Reason.ofError(exitCode(exception)));
   }
 
   // Guards against a cause chain that loops back on itself.

@@ -33,9 +33,12 @@ final class HistoryCommand implements Callable<Integer> {
     String validApp = dev.kubemigrate.api.MigrationSpec.validateApp(app);
     String format = outputOption.format();
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
-      List<RunRecord> records =
-          new Kubemigrate(connected.client(), java.time.Clock.systemUTC())
-              .history(connected.namespace(), validApp);
+      Kubemigrate km = new Kubemigrate(connected.client(), java.time.Clock.systemUTC());
+      List<RunRecord> records = km.history(connected.namespace(), validApp);
+      if (records.isEmpty()) {
+        // An empty history is an answer; a namespace that does not exist is a mistake (exit 7).
+        km.requireNamespace(connected.namespace());
+      }
       if (format != null) {
         System.out.print(
             RecordView.serialize(records.stream().map(RecordView::map).toList(), format));

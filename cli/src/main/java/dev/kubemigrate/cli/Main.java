@@ -9,6 +9,9 @@ public final class Main {
 
   /** The only place that calls {@link System#exit}: everything else returns an exit code. */
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains(ErrorReporter.VERBOSE)) {
+      Logging.showLibraries();
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -2,7 +2,7 @@ package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
-import dev.kubemigrate.engine.Kubemigrate;
+import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.operator.KubemigrateOperator;
 import dev.kubemigrate.operator.OperatorSettings;
 import java.time.Clock;
@@ -87,11 +87,7 @@ final class OperatorCommand implements Callable<Integer> {
     }
     Set<String> namespaces = new LinkedHashSet<>();
     for (String ns : watchNamespaces) {
-      if (!Kubemigrate.isNamespaceName(ns)) {
-        throw KubemigrateException.usage(
-            "invalid --watch-namespace '%s': a namespace is a DNS label (a-z, 0-9, -)", ns);
-      }
-      namespaces.add(ns);
+      namespaces.add(MigrationSpec.validateLabel(ns, "--watch-namespace"));
     }
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       if (!allNamespaces && namespaces.isEmpty()) {
@@ -115,6 +111,7 @@ final class OperatorCommand implements Callable<Integer> {
         Interrupts.onInterrupt(() -> done.complete(ExitCode.SUCCEEDED));
         operator.stopped().thenAccept(done::complete);
         operator.start();
+        Logging.showLibraries();
         System.err.println(
             "kubemigrate operator "
                 + settings.identity()

@@ -3,6 +3,8 @@ package dev.kubemigrate.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.api.RunOutcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +16,21 @@ final class OutcomeJson {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private OutcomeJson() {}
+
+  /**
+   * The result object of a call that stopped on an error before it had an outcome (the cluster
+   * unreachable, a permission missing, bad input): the same fields, {@code how} is {@code error}.
+   */
+  static String error(ExitCode exitCode, Reason reason, String message, String format) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("exitCode", exitCode.code());
+    m.put("result", exitCode.name().toLowerCase(java.util.Locale.ROOT));
+    m.put("how", "error");
+    m.put("reason", reason.label());
+    m.put("hint", reason.hint());
+    m.put("summary", message);
+    return RecordView.serialize(m, format).stripTrailing();
+  }
 
   static String of(RunOutcome outcome, String namespace) {
     Map<String, Object> m = new LinkedHashMap<>();

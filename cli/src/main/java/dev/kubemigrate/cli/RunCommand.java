@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,6 +73,7 @@ final class RunCommand implements Callable<Integer> {
     MigrationSpec spec = migration.toSpec();
     boolean deleteOnInterrupt = parseOnInterrupt(onInterrupt);
     boolean json = parseOutput(output);
+    String lock = lockKey == null ? null : MigrationSpec.validateLabel(lockKey, "--lock");
     try (ClusterOptions.Connected connected = cluster.connect(migration.namespaceFromFile())) {
       KubernetesClient client = connected.client();
       String namespace = connected.namespace();
@@ -98,6 +100,7 @@ final class RunCommand implements Callable<Integer> {
               + namespace
               + " at "
               + client.getMasterUrl());
+      warnOfClearTextSecrets(spec, namespace, reporter);
       Kubemigrate.Call call =
           km.run(
               RunRequest.of(spec, namespace)
@@ -107,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
                       Kubemigrate.startedBy(
                           System.getenv(), System.getProperty("user.name"), hostname()))
                   .deleteOnInterrupt(deleteOnInterrupt)
-                  .lockKey(lockKey == null ? null : MigrationSpec.validateApp(lockKey))
+                  .lockKey(lock)
                   .build(),
               reporter);
       Interrupts.onInterrupt(call::interrupt);
@@ -119,6 +122,24 @@ final class RunCommand implements Callable<Integer> {
       stdout.flush();
       StepSummary.write(System.getenv("GITHUB_STEP_SUMMARY"), outcome, namespace, reporter);
       return outcome.exitCode().code();
+    }
+  }
+
+  /**
+   * A literal env value that looks secret is stored in clear text in the Job's and the pod's spec,
+   * where anyone who may read Jobs or pods sees it: say so, and what to use instead.
+   */
+  private static void warnOfClearTextSecrets(
+      MigrationSpec spec, String namespace, ConsoleReporter reporter) {
+    Set<String> names = Kubemigrate.secretEnvNames(Kubemigrate.renderJob(spec, namespace));
+    if (!names.isEmpty()) {
+      reporter.progress(
+          "warning: env "
+              + String.join(", ", names)
+              + (names.size() == 1 ? " carries" : " carry")
+              + " a secret in clear text in the Job's spec (anyone who may read Jobs or pods sees"
+              + " it): put it in a Secret and use --env-from secret/NAME, or valueFrom in the"
+              + " spec");
     }
   }
 

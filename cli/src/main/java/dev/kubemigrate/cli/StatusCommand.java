@@ -1,7 +1,5 @@
 package dev.kubemigrate.cli;
 
-import dev.kubemigrate.api.ExitCode;
-import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.engine.Kubemigrate;
@@ -42,15 +40,7 @@ final class StatusCommand implements Callable<Integer> {
               ? records.requireRecord(ns, app, appOptions.phase(), ver)
               : latest(records.history(ns, app), appOptions);
       if (r == null) {
-        throw new KubemigrateException(
-            ExitCode.FAILED,
-            "no migration of "
-                + app
-                + (ver == null ? "" : " " + ver)
-                + " ("
-                + appOptions.phase().label()
-                + ") recorded in namespace "
-                + connected.namespace());
+        throw records.notRecorded(ns, app, appOptions.phase());
       }
       if (format != null) {
         System.out.print(RecordView.serialize(RecordView.map(r), format));

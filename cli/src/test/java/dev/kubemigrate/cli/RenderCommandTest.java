@@ -342,8 +342,8 @@ class RenderCommandTest {
     assertThat(result.out()).isEmpty();
     assertThat(result.err().lines())
         .containsExactly(
-            "kubemigrate render: invalid app 'Shop': use at most 63 lower-case letters, digits and"
-                + " '-', starting and ending with a letter or digit",
+            "kubemigrate render: invalid app 'Shop' (--app, spec.app): use at most 63 lower-case"
+                + " letters, digits and '-', starting and ending with a letter or digit",
             "Try 'kubemigrate render --help' for more information.");
   }
 
@@ -383,10 +383,11 @@ class RenderCommandTest {
     };
     String[] expected = {
       "kubemigrate render: invalid duration 'ten minutes' for --timeout: use e.g. 90s, 10m, 1h30m",
-      "kubemigrate render: invalid phase 'during': use pre or post",
+      "kubemigrate render: invalid phase 'during' (--phase, spec.phase): use pre or post",
       "kubemigrate render: invalid --env-from 'vault/db': use secret/NAME or configmap/NAME",
       "kubemigrate render: Invalid value for option '--retries': 'x' is not an int",
-      "kubemigrate render: invalid retries 21: use 0 to 20 (0: a failed migration is not retried)",
+      "kubemigrate render: invalid retries 21 (--retries, spec.retries): use 0 to 20 (0: a failed"
+          + " migration is not retried)",
       "kubemigrate render: invalid --cpu 'lots': use e.g. 500m, 1, 2",
       "kubemigrate render: invalid --image-pull-policy 'sometimes': use Always, IfNotPresent or"
           + " Never",

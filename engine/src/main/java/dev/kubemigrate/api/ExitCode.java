@@ -7,11 +7,12 @@ package dev.kubemigrate.api;
 public enum ExitCode {
   SUCCEEDED(0, "succeeded, or had already succeeded"),
   FAILED(1, "the migration failed"),
-  USAGE(2, "usage or input error; nothing was created"),
+  USAGE(2, "usage or input error (a flag, a file, the kubeconfig); nothing was created"),
   COULD_NOT_START(3, "the migration could not start (image, configuration, scheduling)"),
   TIMED_OUT(4, "the migration timed out"),
-  KUBERNETES_API(5, "Kubernetes API error (unreachable, or a permission is missing)"),
+  KUBERNETES_API(5, "Kubernetes API error (unreachable, unauthorized, or a permission is missing)"),
   CONFLICT(6, "conflict: the same version was already run with a different spec"),
+  NOT_FOUND(7, "not found: no such namespace, or no record of that app, phase or version"),
   INTERRUPTED(130, "interrupted");
 
   private final int code;

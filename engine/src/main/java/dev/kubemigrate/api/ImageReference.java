@@ -45,7 +45,8 @@ public record ImageReference(String registry, String repository, String tag, Str
    */
   public static ImageReference parse(String reference) {
     if (reference == null || reference.isBlank()) {
-      throw KubemigrateException.usage("invalid image '': the image must not be empty");
+      throw KubemigrateException.usage(
+          "invalid image '' (--image, spec.image): the image must not be empty");
     }
     String rest = reference;
     String digest = null;
@@ -141,6 +142,7 @@ public record ImageReference(String registry, String repository, String tag, Str
   }
 
   private static KubemigrateException invalid(String reference, String reason) {
-    return KubemigrateException.usage("invalid image '%s': %s", reference, reason);
+    return KubemigrateException.usage(
+        "invalid image '%s' (--image, spec.image): %s", reference, reason);
   }
 }

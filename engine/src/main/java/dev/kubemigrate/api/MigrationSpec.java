@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,6 +85,11 @@ public record MigrationSpec(
 
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._+@:-]+");
   private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
+  private static final BigDecimal MIN_CPU = new BigDecimal("0.001");
+  private static final BigDecimal MAX_CPU = new BigDecimal(1000);
+  private static final BigDecimal MIN_MEMORY = BigDecimal.valueOf(4L << 20);
+  private static final BigDecimal MAX_MEMORY = BigDecimal.valueOf(16L << 40);
+
   private static final Pattern QUANTITY =
       Pattern.compile(
           "[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)"
@@ -140,18 +146,34 @@ public record MigrationSpec(
         .podTemplate(podTemplate);
   }
 
+  private static final String SUBDOMAIN_RULE =
+      "use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter"
+          + " or digit";
+
   /** Checks an app name as every command takes it (a DNS-1123 label); a usage error if wrong. */
   public static String validateApp(String app) {
     if (app == null) {
       throw KubemigrateException.usage("no app given: set --app (or spec.app in a file)");
     }
-    if (!KubernetesNames.isDnsLabel(app)) {
+    return validateLabel(app, "app", " (--app, spec.app)");
+  }
+
+  /**
+   * Checks a name that Kubernetes takes as a DNS-1123 label (an app, a lock key, a namespace);
+   * {@code what} names the flag or field in the message.
+   */
+  public static String validateLabel(String value, String what) {
+    return validateLabel(value, what, "");
+  }
+
+  private static String validateLabel(String value, String what, String where) {
+    if (value == null || !KubernetesNames.isDnsLabel(value)) {
       throw KubemigrateException.usage(
-          "invalid app '%s': use at most 63 lower-case letters, digits and '-', starting and"
+          "invalid %s '%s'%s: use at most 63 lower-case letters, digits and '-', starting and"
               + " ending with a letter or digit",
-          app);
+          what, value == null ? "" : value, where);
     }
-    return app;
+    return value;
   }
 
   /** Checks a version as every command takes it; a usage error if wrong. */
@@ -160,7 +182,8 @@ public record MigrationSpec(
         || version.length() > MAX_VERSION_LENGTH
         || !VERSION.matcher(version).matches()) {
       throw KubemigrateException.usage(
-          "invalid version '%s': use at most %d letters, digits and . _ + @ : -",
+          "invalid version '%s' (--version, spec.version): use at most %d letters, digits and"
+              + " . _ + @ : -",
           version, MAX_VERSION_LENGTH);
     }
     return version;
@@ -186,23 +209,30 @@ public record MigrationSpec(
     validateEnv();
     validateEnvFrom();
     if (serviceAccountName != null && !KubernetesNames.isDnsSubdomain(serviceAccountName)) {
-      throw KubemigrateException.usage("invalid service account name '%s'", serviceAccountName);
+      throw KubemigrateException.usage(
+          "invalid service account '%s' (--service-account, spec.serviceAccountName): %s",
+          serviceAccountName, SUBDOMAIN_RULE);
     }
     if (timeout.isNegative() || timeout.isZero()) {
       throw KubemigrateException.usage(
-          "invalid timeout %s: must be longer than zero", Durations.format(timeout));
+          "invalid timeout %s (--timeout, spec.timeout): must be longer than zero",
+          Durations.format(timeout));
     }
     if (retries < 0 || retries > MAX_RETRIES) {
       throw KubemigrateException.usage(
-          "invalid retries %d: use 0 to %d (0: a failed migration is not retried)",
+          "invalid retries %d (--retries, spec.retries): use 0 to %d (0: a failed migration is not"
+              + " retried)",
           retries, MAX_RETRIES);
     }
     if (startupGrace.isNegative()) {
-      throw KubemigrateException.usage("invalid startup grace: must not be negative");
+      throw KubemigrateException.usage(
+          "invalid startup grace %s (--startup-grace, spec.startupGrace): must not be negative",
+          Durations.format(startupGrace));
     }
     if (ttlAfterFinished.isNegative() || ttlAfterFinished.getSeconds() > Integer.MAX_VALUE) {
       throw KubemigrateException.usage(
-          "invalid TTL after finished %s: must be between zero and 68 years",
+          "invalid TTL after finished %s (--ttl, spec.ttlAfterFinished): must be between zero and"
+              + " 68 years",
           Durations.format(ttlAfterFinished));
     }
     validateResources();
@@ -210,18 +240,24 @@ public record MigrationSpec(
         (key, value) -> {
           if (!KubernetesNames.isLabelKey(key) || !KubernetesNames.isLabelValue(value)) {
             throw KubemigrateException.usage(
-                "invalid node selector %s=%s: key and value must be valid label keys and values",
+                "invalid node selector %s=%s (--node-selector, spec.nodeSelector): key and value"
+                    + " must be a label key ([prefix/]name, 63 letters, digits, '-', '_', '.') and"
+                    + " a label value",
                 key, value);
           }
         });
     for (String secret : imagePullSecrets) {
       if (!KubernetesNames.isDnsSubdomain(secret)) {
-        throw KubemigrateException.usage("invalid image pull secret name '%s'", secret);
+        throw KubemigrateException.usage(
+            "invalid image pull secret '%s' (--image-pull-secret, spec.imagePullSecrets): %s",
+            secret, SUBDOMAIN_RULE);
       }
     }
     if (imagePullPolicy != null && !IMAGE_PULL_POLICIES.contains(imagePullPolicy)) {
       throw KubemigrateException.usage(
-          "invalid image pull policy '%s': use Always, IfNotPresent or Never", imagePullPolicy);
+          "invalid image pull policy '%s' (--image-pull-policy, spec.imagePullPolicy): use Always,"
+              + " IfNotPresent or Never",
+          imagePullPolicy);
     }
     return this;
   }
@@ -232,12 +268,13 @@ public record MigrationSpec(
       String name = var.getName();
       if (name == null || !ENV_NAME.matcher(name).matches()) {
         throw KubemigrateException.usage(
-            "invalid env var name '%s': use letters, digits, '_', '-' and '.', not starting with a"
-                + " digit",
+            "invalid env var name '%s' (--env, spec.env): use letters, digits, '_', '-' and '.', not"
+                + " starting with a digit",
             name == null ? "" : name);
       }
       if (!seen.add(name)) {
-        throw KubemigrateException.usage("env var %s is set more than once", name);
+        throw KubemigrateException.usage(
+            "env var %s is set more than once (--env, spec.env): set it once", name);
       }
       if (var.getValue() != null && var.getValueFrom() != null) {
         throw KubemigrateException.usage("env var %s has both a value and valueFrom", name);
@@ -257,7 +294,8 @@ public record MigrationSpec(
       String name = secret != null ? secret : configMap;
       if (!KubernetesNames.isDnsSubdomain(name)) {
         throw KubemigrateException.usage(
-            "invalid envFrom %s name '%s'", secret != null ? "secret" : "config map", name);
+            "invalid envFrom %s name '%s' (--env-from, spec.envFrom): %s",
+            secret != null ? "secret" : "config map", name, SUBDOMAIN_RULE);
       }
     }
   }
@@ -278,9 +316,36 @@ public record MigrationSpec(
           String text = quantity == null ? "" : quantity.toString();
           if (!QUANTITY.matcher(text).matches()) {
             throw KubemigrateException.usage(
-                "invalid resource quantity %s: '%s' (use e.g. 500m, 2, 256Mi, 1Gi)", key, text);
+                "invalid resource quantity %s '%s' (--cpu, --memory, spec.resources): use e.g."
+                    + " 500m, 2, 256Mi, 1Gi",
+                key, text);
           }
+          checkBounds(key, text, Quantity.getAmountInBytes(quantity));
         });
+  }
+
+  // Kubernetes takes a negative or zero request from a manifest and fails later, or never
+  // schedules an absurd one: say so before anything is created.
+  private static void checkBounds(String key, String text, BigDecimal amount) {
+    boolean cpu = key.endsWith(".cpu");
+    boolean memory = key.endsWith(".memory");
+    if (!cpu && !memory) {
+      if (amount.signum() < 0) {
+        throw KubemigrateException.usage(
+            "invalid resource quantity %s '%s' (spec.resources): must not be negative", key, text);
+      }
+      return;
+    }
+    BigDecimal min = cpu ? MIN_CPU : MIN_MEMORY;
+    BigDecimal max = cpu ? MAX_CPU : MAX_MEMORY;
+    if (amount.compareTo(min) < 0 || amount.compareTo(max) > 0) {
+      throw KubemigrateException.usage(
+          "invalid resource quantity %s '%s' (%s, spec.resources): use %s",
+          key,
+          text,
+          cpu ? "--cpu" : "--memory",
+          cpu ? "1m to 1000 (cores), e.g. 500m, 2" : "4Mi to 16Ti, e.g. 256Mi, 1Gi");
+    }
   }
 
   /** Whether {@code text} is a Kubernetes quantity, such as {@code 500m} or {@code 256Mi}. */

@@ -22,7 +22,8 @@ public enum Phase {
         }
       }
     }
-    throw KubemigrateException.usage("invalid phase '%s': use pre or post", text);
+    throw KubemigrateException.usage(
+        "invalid phase '%s' (--phase, spec.phase): use pre or post", text);
   }
 
   /** The lower-case name used on the command line, in labels and in names. */

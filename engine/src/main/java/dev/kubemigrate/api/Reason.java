@@ -156,6 +156,39 @@ public enum Reason {
       "check the cluster's address and the permissions that the message names (kubemigrate"
           + " doctor); trying again may help",
       true),
+  UNREACHABLE(
+      "Unreachable",
+      ExitCode.KUBERNETES_API,
+      "check the server address in the kubeconfig (--kubeconfig, --context) and that the cluster"
+          + " is up and reachable from here",
+      true),
+  UNAUTHORIZED(
+      "Unauthorized",
+      ExitCode.KUBERNETES_API,
+      "the API server rejected the credentials: renew the kubeconfig's token or certificate",
+      false),
+  FORBIDDEN(
+      "Forbidden",
+      ExitCode.KUBERNETES_API,
+      "grant the permission that the message names with a Role (kubemigrate doctor lists what each"
+          + " mode needs)",
+      false),
+  INVALID_KUBECONFIG(
+      "InvalidKubeconfig",
+      ExitCode.USAGE,
+      "fix the kubeconfig file that the message names, or point --kubeconfig or $KUBECONFIG at"
+          + " another",
+      false),
+  NAMESPACE_NOT_FOUND(
+      "NamespaceNotFound",
+      ExitCode.NOT_FOUND,
+      "create the namespace, or fix -n/--namespace (or the kubeconfig context's namespace)",
+      false),
+  NOT_FOUND(
+      "NotFound",
+      ExitCode.NOT_FOUND,
+      "check --app, --phase, --version and -n: `kubemigrate history --app APP` lists what ran",
+      false),
   CANCELLED(
       "Cancelled",
       ExitCode.INTERRUPTED,
@@ -237,6 +270,7 @@ public enum Reason {
       case FAILED -> ERROR;
       case SUCCEEDED -> COMPLETED;
       case KUBERNETES_API -> KUBERNETES_API_ERROR;
+      case NOT_FOUND -> NOT_FOUND;
     };
   }
 

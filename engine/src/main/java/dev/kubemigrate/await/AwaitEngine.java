@@ -10,6 +10,7 @@ import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.kube.ChangeSignal;
+import dev.kubemigrate.kube.Namespaces;
 import dev.kubemigrate.record.RecordCodec;
 import dev.kubemigrate.record.RecordWatch;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,7 +61,12 @@ public final class AwaitEngine {
               () -> interrupted,
               r -> {
                 String state = r.map(x -> x.state() + "/" + x.attempt()).orElse("absent");
-                if (!state.equals(shown.getAndSet(state))) {
+                String before = shown.getAndSet(state);
+                if (before == null && r.isEmpty()) {
+                  // Nothing to wait for in a namespace that does not exist: say so now.
+                  Namespaces.requireExists(client, namespace);
+                }
+                if (!state.equals(before)) {
                   listener.progress(describe(what, r.orElse(null), namespace + "/" + name));
                 }
               });

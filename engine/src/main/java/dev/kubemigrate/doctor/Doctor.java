@@ -51,7 +51,7 @@ public final class Doctor {
           client.authorization().v1().selfSubjectAccessReview().create(review);
       return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
     } catch (KubernetesClientException e) {
-      throw ApiErrors.translate(e, "create", "selfsubjectaccessreviews", null);
+      throw ApiErrors.translate(client, e, "create", "selfsubjectaccessreviews", null);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.kubemigrate.engine;
 
 import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.ExecRequest;
+import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.RecordCache;
@@ -16,7 +17,9 @@ import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.job.Redaction;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
+import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.KubeClients;
+import dev.kubemigrate.kube.Namespaces;
 import dev.kubemigrate.record.RecordCodec;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.run.JobWatches;
@@ -98,6 +101,15 @@ public final class Kubemigrate implements AutoCloseable {
     return KubeClients.create(kubeconfig, context);
   }
 
+  /**
+   * A client failure that reached a caller without passing through the engine (an informer that
+   * cannot start, say) as the engine says it: one line and a typed reason.
+   */
+  public static java.util.Optional<KubemigrateException> apiError(
+      KubernetesClient client, Throwable failure) {
+    return ApiErrors.find(client, failure);
+  }
+
   /** The namespace to use: the flag's, else the kubeconfig context's or the pod's, else default. */
   public static String namespace(KubernetesClient client, String flag) {
     return KubeClients.namespace(client, flag);
@@ -142,6 +154,22 @@ public final class Kubemigrate implements AutoCloseable {
   /** The record of (app, phase, version), or a failure naming what is not recorded. */
   public RunRecord requireRecord(String namespace, String app, Phase phase, String version) {
     return new RecordStore(client, namespace).require(app, phase, version).record();
+  }
+
+  /**
+   * The not-found error (exit 7) for no record of {@code what} (an app, or an app and version): or,
+   * if the namespace does not exist, the error that says so.
+   */
+  public KubemigrateException notRecorded(String namespace, String what, Phase phase) {
+    return new RecordStore(client, namespace).notRecorded(what, phase);
+  }
+
+  /**
+   * Throws a {@code NamespaceNotFound} error (exit 7) when the API server says {@code namespace}
+   * does not exist; without the permission to read namespaces, it is taken to exist.
+   */
+  public void requireNamespace(String namespace) {
+    Namespaces.requireExists(client, namespace);
   }
 
   /** Every record of the app, newest first (at most {@link #HISTORY_LIMIT}). */

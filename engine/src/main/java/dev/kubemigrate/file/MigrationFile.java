@@ -181,15 +181,31 @@ public record MigrationFile(String name, String namespace, MigrationSpec spec, i
     return result;
   }
 
+  /**
+   * The largest file read: the API server stores no object over 1.5 MB, so a bigger Migration or
+   * pod template is a wrong path (a dump, a log), refused at once instead of parsed for seconds.
+   */
+  static final long MAX_BYTES = 1L << 20;
+
   private static String readText(Path file) {
     try {
+      if (Files.isDirectory(file)) {
+        throw KubemigrateException.usage("cannot read %s: is a directory, not a YAML file", file);
+      }
+      if (Files.exists(file) && Files.size(file) > MAX_BYTES) {
+        throw KubemigrateException.usage(
+            "cannot read %s: %d KiB is more than a Migration or a pod template can be (at most"
+                + " %d KiB, the API server's limit)",
+            file, Files.size(file) >> 10, MAX_BYTES >> 10);
+      }
       return Files.readString(file);
     } catch (NoSuchFileException e) {
       throw KubemigrateException.usage("cannot read %s: no such file", file);
     } catch (MalformedInputException e) {
       throw KubemigrateException.usage("cannot read %s: not UTF-8 text", file);
     } catch (IOException e) {
-      throw new KubemigrateException(ExitCode.USAGE, "cannot read " + file + ": " + e, e);
+      throw new KubemigrateException(
+          ExitCode.USAGE, "cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -13,9 +13,12 @@ import java.util.regex.Pattern;
 
 /**
  * Keeps secret values out of everything kubemigrate prints: the literal value of an env var whose
- * name looks secret ({@code DB_PASSWORD}, {@code GITHUB_TOKEN}, {@code AWS_SECRET_ACCESS_KEY}, ...)
- * is replaced by {@value #MASK}. References ({@code valueFrom}, {@code envFrom}) name where a
- * secret is, not what it is, and are printed as they are.
+ * name looks secret ({@code DB_PASSWORD}, {@code DB_PASS}, {@code GITHUB_TOKEN}, {@code
+ * AWS_SECRET_ACCESS_KEY}, ...) is replaced by {@value #MASK}; in any other value, the credentials
+ * it carries are: the password of a URL ({@code postgres://app:<redacted>@db/shop}) and a {@code
+ * password=} (or {@code pwd=}, {@code token=}, ...) setting of a JDBC URL or a DSN. References
+ * ({@code valueFrom}, {@code envFrom}) name where a secret is, not what it is, and are printed as
+ * they are.
  */
 public final class Redaction {
 
@@ -24,7 +27,16 @@ public final class Redaction {
 
   private static final Pattern SECRET_NAME =
       Pattern.compile(
-          "password|passwd|secret|token|credential|apikey|api_key|private",
+          "pass|pwd|secret|token|cred|apikey|api_key|private|auth|signing|(^|_)key$",
+          Pattern.CASE_INSENSITIVE);
+
+  /** The password in a URL's user info: {@code scheme://user:PASSWORD@host}. */
+  private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/:@\\s]*:)([^@\\s]+)(@)");
+
+  /** A credential setting in a JDBC URL's query or a DSN: {@code password=...}. */
+  private static final Pattern SETTING =
+      Pattern.compile(
+          "((?:^|[?&;\\s])(?:password|passwd|pwd|pass|secret|token|sslpassword)\\s*=\\s*)([^&;\\s]+)",
           Pattern.CASE_INSENSITIVE);
 
   private Redaction() {}
@@ -35,13 +47,28 @@ public final class Redaction {
   }
 
   /**
-   * A deep copy of {@code job} with the literal values of secret-looking env vars, in every
-   * container and init container, replaced by {@value #MASK}. {@code job} is not changed.
+   * {@code value} as it may be printed: {@value #MASK} for a secret-looking name, else with the
+   * credentials it carries masked; unchanged when it carries none.
+   */
+  public static String redactedValue(String name, String value) {
+    if (value == null) {
+      return null;
+    }
+    if (isSecretName(name)) {
+      return MASK;
+    }
+    String masked = URL_PASSWORD.matcher(value).replaceAll("$1" + MASK + "$3");
+    return SETTING.matcher(masked).replaceAll("$1" + MASK);
+  }
+
+  /**
+   * A deep copy of {@code job} with the secrets in literal env values, in every container and init
+   * container, replaced by {@value #MASK} (see {@link #redactedValue}). {@code job} is not changed.
    */
   public static Job redacted(Job job) {
     Job copy = new JobBuilder(job).build();
     for (EnvVar var : secretEnv(copy)) {
-      var.setValue(MASK);
+      var.setValue(redactedValue(var.getName(), var.getValue()));
     }
     return copy;
   }
@@ -77,7 +104,9 @@ public final class Redaction {
         continue;
       }
       for (EnvVar var : container.getEnv()) {
-        if (isSecretName(var.getName()) && var.getValue() != null) {
+        if (var.getValue() != null
+            && (isSecretName(var.getName())
+                || !var.getValue().equals(redactedValue(var.getName(), var.getValue())))) {
           secret.add(var);
         }
       }

@@ -1,13 +1,21 @@
 package dev.kubemigrate.kube;
 
-import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.Reason;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.File;
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Builds the Kubernetes client the way kubectl finds its cluster: {@code --kubeconfig}, else {@code
@@ -19,33 +27,62 @@ public final class KubeClients {
 
   private KubeClients() {}
 
+  /** How long to wait for a TCP connection to the API server before saying it is unreachable. */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final Path SERVICE_ACCOUNT_TOKEN =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+  /** Retries of a request that failed to connect, or got a 5xx, once the server has answered. */
+  private static final int RETRIES_ONCE_REACHED = 5;
+
   public static KubernetesClient create(String kubeconfig, String context) {
-    Config config;
-    if (kubeconfig != null) {
-      Path path = Path.of(kubeconfig);
-      if (!Files.isReadable(path)) {
-        throw KubemigrateException.usage("cannot read --kubeconfig %s", kubeconfig);
-      }
-      config = Config.fromKubeconfig(context, new File(kubeconfig));
-    } else {
-      config = Config.autoConfigure(context);
-    }
-    if (context != null && !context.equals(currentContext(config))) {
-      throw KubemigrateException.usage("no context '%s' in the kubeconfig", context);
-    }
+    boolean inPod =
+        Files.exists(SERVICE_ACCOUNT_TOKEN)
+            || !Optional.ofNullable(System.getenv("KUBERNETES_SERVICE_HOST")).orElse("").isBlank();
+    Kubeconfigs.Source source =
+        Kubeconfigs.resolve(
+            kubeconfig,
+            System.getenv("KUBECONFIG"),
+            Path.of(System.getProperty("user.home", "/")),
+            context,
+            inPod);
+    Config config =
+        source.files().size() == 1
+            ? Config.fromKubeconfig(context, source.files().get(0).toFile())
+            : Config.autoConfigure(context);
     if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
       throw new KubemigrateException(
-          ExitCode.KUBERNETES_API,
-          "no cluster configured: no --kubeconfig, $KUBECONFIG, ~/.kube/config or in-cluster"
-              + " service account");
+          Reason.INVALID_KUBECONFIG,
+          "no API server address in " + source.origin() + ": set the cluster's server",
+          null);
     }
-    // Say "unreachable" within seconds, yet ride out an API server restart (a few seconds).
-    config.setConnectionTimeout(5_000);
+    config.setConnectionTimeout((int) CONNECT_TIMEOUT.toMillis());
     config.setRequestTimeout(30_000);
-    config.setRequestRetryBackoffLimit(5);
+    // Until the server has answered once, a refused or timed-out connection fails at once: a wrong
+    // address is said in well under a second. After that, retries ride out an API server restart.
+    config.setRequestRetryBackoffLimit(0);
     config.setRequestRetryBackoffInterval(250);
     config.setWatchReconnectInterval(500);
-    return new KubernetesClientBuilder().withConfig(config).build();
+    AtomicBoolean reached = new AtomicBoolean();
+    Interceptor onFirstAnswer =
+        new Interceptor() {
+          @Override
+          public void after(
+              HttpRequest request,
+              HttpResponse<?> response,
+              AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+            if (reached.compareAndSet(false, true)) {
+              // The client's request settings are this very object: later requests retry.
+              config.getRequestConfig().setRequestRetryBackoffLimit(RETRIES_ONCE_REACHED);
+            }
+          }
+        };
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientBuilderConsumer(
+            builder -> builder.addOrReplaceInterceptor("kubemigrate-reached", onFirstAnswer))
+        .build();
   }
 
   /**
@@ -57,9 +94,5 @@ public final class KubeClients {
     }
     String ns = client.getConfiguration().getNamespace();
     return ns == null || ns.isBlank() ? "default" : ns;
-  }
-
-  private static String currentContext(Config config) {
-    return config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
   }
 }

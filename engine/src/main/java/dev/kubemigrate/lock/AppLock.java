@@ -153,7 +153,7 @@ public final class AppLock implements AutoCloseable {
         }
       }
     } catch (KubernetesClientException e) {
-      throw ApiErrors.translate(e, "create/update", "leases", namespace);
+      throw ApiErrors.translate(client, e, "create/update", "leases", namespace);
     } finally {
       if (informer != null) {
         informer.close();

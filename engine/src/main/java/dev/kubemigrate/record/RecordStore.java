@@ -1,11 +1,12 @@
 package dev.kubemigrate.record;
 
-import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.kube.ApiErrors;
+import dev.kubemigrate.kube.Namespaces;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -59,25 +60,31 @@ public final class RecordStore {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
       return Optional.ofNullable(cm).map(RecordStore::stored);
     } catch (KubernetesClientException e) {
-      throw ApiErrors.translate(e, "get", "configmaps", namespace);
+      throw ApiErrors.translate(client, e, "get", "configmaps", namespace);
     }
   }
 
-  /** The record, or a failure (exit 1) saying there is none in this namespace. */
+  /**
+   * The record, or a not-found error (exit 7) saying there is none in this namespace, or that the
+   * namespace does not exist.
+   */
   public StoredRecord require(String app, Phase phase, String version) {
-    return get(app, phase, version)
-        .orElseThrow(
-            () ->
-                new KubemigrateException(
-                    ExitCode.FAILED,
-                    "no migration of "
-                        + app
-                        + " "
-                        + version
-                        + " ("
-                        + phase.label()
-                        + ") recorded in namespace "
-                        + namespace));
+    return get(app, phase, version).orElseThrow(() -> notRecorded(app + " " + version, phase));
+  }
+
+  /** The error for no record of {@code what} (an app, or an app and version) in this namespace. */
+  public KubemigrateException notRecorded(String what, Phase phase) {
+    Namespaces.requireExists(client, namespace);
+    return new KubemigrateException(
+        Reason.NOT_FOUND,
+        "no migration of "
+            + what
+            + " ("
+            + phase.label()
+            + ") recorded in namespace "
+            + namespace
+            + ": `kubemigrate history --app APP` lists what ran",
+        null);
   }
 
   /** The claim: empty when a record for (app, phase, version) exists already. */
@@ -95,7 +102,7 @@ public final class RecordStore {
         stale = true;
         return Optional.empty();
       }
-      throw ApiErrors.translate(e, "create", "configmaps", namespace);
+      throw ApiErrors.translate(client, e, "create", "configmaps", namespace);
     }
   }
 
@@ -111,7 +118,7 @@ public final class RecordStore {
         stale = true;
         return Optional.empty();
       }
-      throw ApiErrors.translate(e, "update", "configmaps", namespace);
+      throw ApiErrors.translate(client, e, "update", "configmaps", namespace);
     }
   }
 
@@ -133,7 +140,7 @@ public final class RecordStore {
           || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
         return;
       }
-      throw ApiErrors.translate(e, "delete", "configmaps", namespace);
+      throw ApiErrors.translate(client, e, "delete", "configmaps", namespace);
     }
   }
 
@@ -161,7 +168,7 @@ public final class RecordStore {
               .map(RecordCodec::fromConfigMap)
               .toList());
     } catch (KubernetesClientException e) {
-      throw ApiErrors.translate(e, "list", "configmaps", namespace);
+      throw ApiErrors.translate(client, e, "list", "configmaps", namespace);
     }
   }
 
@@ -193,7 +200,7 @@ public final class RecordStore {
             .delete();
         deleted++;
       } catch (KubernetesClientException e) {
-        throw ApiErrors.translate(e, "delete", "configmaps", namespace);
+        throw ApiErrors.translate(client, e, "delete", "configmaps", namespace);
       }
     }
     return deleted;

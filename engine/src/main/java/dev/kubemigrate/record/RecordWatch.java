@@ -49,7 +49,7 @@ public final class RecordWatch implements AutoCloseable {
               .inform(changed, 0),
           changed);
     } catch (KubernetesClientException e) {
-      throw ApiErrors.translate(e, "watch", "configmaps", namespace);
+      throw ApiErrors.translate(client, e, "watch", "configmaps", namespace);
     }
   }
 

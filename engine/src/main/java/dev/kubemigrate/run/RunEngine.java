@@ -507,7 +507,7 @@ public final class RunEngine {
           return existing;
         }
       }
-      throw ApiErrors.translate(e, "create", "jobs", ns);
+      throw ApiErrors.translate(client, e, "create", "jobs", ns);
     }
   }
 
@@ -583,7 +583,7 @@ public final class RunEngine {
       }
       return null;
     } catch (KubernetesClientException e) {
-      throw ApiErrors.translate(e, "watch", "jobs and pods", ns);
+      throw ApiErrors.translate(client, e, "watch", "jobs and pods", ns);
     }
   }
 

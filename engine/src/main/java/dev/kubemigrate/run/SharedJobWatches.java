@@ -84,7 +84,8 @@ public final class SharedJobWatches implements JobWatches {
               ? e.getCause()
               : e;
       if (cause instanceof KubernetesClientException k) {
-        throw ApiErrors.translate(k, "watch", "jobs and pods", String.join(",", namespaces));
+        throw ApiErrors.translate(
+            client, k, "watch", "jobs and pods", String.join(",", namespaces));
       }
       throw e;
     }

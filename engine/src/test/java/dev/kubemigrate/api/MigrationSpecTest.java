@@ -243,7 +243,8 @@ class MigrationSpecTest {
             .build();
 
     // When / Then
-    assertUsageError(spec).hasMessage("env var A is set more than once");
+    assertUsageError(spec)
+        .hasMessage("env var A is set more than once (--env, spec.env): set it once");
   }
 
   @Test
@@ -276,7 +277,9 @@ class MigrationSpecTest {
     MigrationSpec spec = TestSpecs.shop().retries(retries).build();
 
     // When / Then
-    assertUsageError(spec).hasMessageStartingWith("invalid retries " + retries + ": use 0 to 20");
+    assertUsageError(spec)
+        .hasMessageStartingWith(
+            "invalid retries " + retries + " (--retries, spec.retries): use 0 to 20");
   }
 
   @Test
@@ -284,7 +287,7 @@ class MigrationSpecTest {
   void refusesNonPositiveDurations() {
     // Given / When / Then
     assertUsageError(TestSpecs.shop().timeout(Duration.ZERO).build())
-        .hasMessage("invalid timeout 0s: must be longer than zero");
+        .hasMessage("invalid timeout 0s (--timeout, spec.timeout): must be longer than zero");
     assertUsageError(TestSpecs.shop().startupGrace(Duration.ofSeconds(-1)).build())
         .hasMessageStartingWith("invalid startup grace");
     assertUsageError(TestSpecs.shop().ttlAfterFinished(Duration.ofSeconds(-1)).build())
@@ -296,11 +299,15 @@ class MigrationSpecTest {
   void refusesInvalidNames() {
     // Given / When / Then
     assertUsageError(TestSpecs.shop().serviceAccountName("Mig rator").build())
-        .hasMessage("invalid service account name 'Mig rator'");
+        .hasMessageStartingWith(
+            "invalid service account 'Mig rator' (--service-account, spec.serviceAccountName): use");
     assertUsageError(TestSpecs.shop().imagePullSecrets(List.of("Reg_Cred")).build())
-        .hasMessage("invalid image pull secret name 'Reg_Cred'");
+        .hasMessageStartingWith(
+            "invalid image pull secret 'Reg_Cred' (--image-pull-secret, spec.imagePullSecrets): use");
     assertUsageError(TestSpecs.shop().imagePullPolicy("always").build())
-        .hasMessage("invalid image pull policy 'always': use Always, IfNotPresent or Never");
+        .hasMessage(
+            "invalid image pull policy 'always' (--image-pull-policy, spec.imagePullPolicy): use"
+                + " Always, IfNotPresent or Never");
     assertUsageError(TestSpecs.shop().nodeSelector(Map.of("disk type", "ssd")).build())
         .hasMessageStartingWith("invalid node selector disk type=ssd");
   }
@@ -320,7 +327,7 @@ class MigrationSpecTest {
 
     // When / Then
     assertUsageError(spec)
-        .hasMessageStartingWith("invalid resource quantity limits.memory: 'lots'");
+        .hasMessageStartingWith("invalid resource quantity limits.memory 'lots' (--cpu, --memory");
   }
 
   @Test

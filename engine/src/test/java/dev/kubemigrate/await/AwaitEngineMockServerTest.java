@@ -1,9 +1,11 @@
 package dev.kubemigrate.await;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.api.RunListener;
@@ -12,6 +14,7 @@ import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.StoredRecord;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
@@ -22,6 +25,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +41,36 @@ class AwaitEngineMockServerTest {
   KubernetesClient client;
 
   private final List<String> progress = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void namespaceExists() {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+  }
+
+  @Test
+  @DisplayName(
+      "A namespace that does not exist ends the await at once: NamespaceNotFound, exit 7, not a"
+          + " wait for the whole timeout")
+  void missingNamespaceEndsAtOnce() {
+    for (String missing : List.of("no-such-ns", "staging", "shop-prod")) {
+      // Given a namespace the API server does not know
+      long start = System.nanoTime();
+      // When
+      Throwable thrown =
+          catchThrowable(
+              () -> engine().await(missing, "shop", Phase.PRE, "1.0", Duration.ofMinutes(5)));
+      // Then
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+      assertThat(thrown)
+          .isInstanceOf(KubemigrateException.class)
+          .hasMessageStartingWith("namespace " + missing + " does not exist");
+      assertThat(((KubemigrateException) thrown).reason()).isEqualTo(Reason.NAMESPACE_NOT_FOUND);
+      assertThat(((KubemigrateException) thrown).exitCode().code()).isEqualTo(7);
+    }
+  }
 
   @Test
   @DisplayName("A version that already succeeded is awaited at once with exit 0")

@@ -333,7 +333,8 @@ class MigrationFileTest {
     // When / Then
     assertUsageError(badTimeout)
         .hasMessage("m.yaml: invalid duration '600' for spec.timeout: use e.g. 90s, 10m, 1h30m");
-    assertUsageError(badPhase).hasMessage("m.yaml: invalid phase 'during': use pre or post");
+    assertUsageError(badPhase)
+        .hasMessage("m.yaml: invalid phase 'during' (--phase, spec.phase): use pre or post");
   }
 
   @Test

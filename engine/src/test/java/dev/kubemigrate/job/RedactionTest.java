@@ -28,7 +28,13 @@ class RedactionTest {
         "GOOGLE_APPLICATION_CREDENTIALS",
         "ApiKey",
         "STRIPE_API_KEY",
-        "PRIVATE_KEY"
+        "PRIVATE_KEY",
+        "DB_PASS",
+        "MYSQL_PWD",
+        "PGPASSFILE_CONTENT",
+        "BASIC_AUTH",
+        "JWT_SIGNING_KEY",
+        "KEY"
       })
   @DisplayName("env var names that look secret, in any case, are secret")
   void recognisesSecretNames(String name) {
@@ -44,6 +50,40 @@ class RedactionTest {
     // Given the name
     // When / Then
     assertThat(Redaction.isSecretName(name)).isFalse();
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "postgres://app:sekret@db:5432/shop | postgres://app:<redacted>@db:5432/shop",
+        "mysql://root:p%40ss@mariadb/shop | mysql://root:<redacted>@mariadb/shop",
+        "jdbc:postgresql://db/shop?user=app&password=sekret&ssl=true"
+            + " | jdbc:postgresql://db/shop?user=app&password=<redacted>&ssl=true",
+        "jdbc:sqlserver://db;user=app;password=sekret;encrypt=true"
+            + " | jdbc:sqlserver://db;user=app;password=<redacted>;encrypt=true",
+        "host=db user=app password=sekret dbname=shop | host=db user=app password=<redacted>"
+            + " dbname=shop",
+        "https://user:tok@git.example/repo.git | https://user:<redacted>@git.example/repo.git"
+      })
+  @DisplayName("a value that carries a credential (URL user info, password=) is masked there only")
+  void masksCredentialsInValues(String value, String shown) {
+    // Given a variable whose name does not look secret
+    // When / Then
+    assertThat(Redaction.redactedValue("DB_URL", value)).isEqualTo(shown);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "postgres://app@db/shop",
+        "jdbc:postgresql://db:5432/shop?user=app",
+        "https://example.com/a:b@c",
+        "plain"
+      })
+  @DisplayName("a value without a credential is printed as it is")
+  void leavesValuesWithoutCredentials(String value) {
+    assertThat(Redaction.redactedValue("DB_URL", value)).isEqualTo(value);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.kubemigrate.operator;
 
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.engine.Kubemigrate;
 import dev.kubemigrate.migration.Migration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -12,6 +13,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -126,7 +128,7 @@ public final class KubemigrateOperator implements AutoCloseable {
     stopped.complete(ExitCode.KUBERNETES_API);
   }
 
-  private static KubemigrateException translate(OperatorException e) {
+  private KubemigrateException translate(OperatorException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof MissingCRDException) {
         return new KubemigrateException(
@@ -136,6 +138,11 @@ public final class KubemigrateOperator implements AutoCloseable {
                 + ") is not installed: apply deploy/operator/crd.yaml",
             e);
       }
+    }
+    Optional<KubemigrateException> api = Kubemigrate.apiError(client, e);
+    if (api.isPresent()) {
+      return new KubemigrateException(
+          api.get().reason(), "the operator cannot start: " + api.get().getMessage(), e);
     }
     Throwable root = e;
     while (root.getCause() != null) {

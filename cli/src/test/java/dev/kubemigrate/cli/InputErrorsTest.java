@@ -1,0 +1,221 @@
+package dev.kubemigrate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 10's input classes, without a cluster: each bad value is named with its own flag (or field)
+ * and the value, in one line, exit 2, before anything connects: the kubeconfig given points at a
+ * closed port, so a command that connected first would exit 5 instead. A broken kubeconfig is named
+ * with its file and its problem.
+ */
+class InputErrorsTest {
+
+  @TempDir static Path dir;
+
+  private static final String CLOSED_PORT_CONFIG =
+      "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1'}\n"
+          + "users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: x\n"
+          + "  context: {cluster: c, user: u}\ncurrent-context: x\n";
+
+  private static final String[] RUN = {"run", "--app", "shop", "--version", "1", "--image", "b:1"};
+
+  static Stream<Arguments> badFlags() {
+    return Stream.of(
+        // the flag named in the message, the value, and the command line
+        bad("--app", "Shop", "run", "--app", "Shop", "--version", "1", "--image", "b:1"),
+        bad("--version", "a b", "run", "--app", "shop", "--version", "a b", "--image", "b:1"),
+        bad("--image", "BUSY BOX", "run", "--app", "shop", "--version", "1", "--image", "BUSY BOX"),
+        bad("--phase", "middle", with(RUN, "--phase", "middle")),
+        bad("--timeout", "0s", with(RUN, "--timeout", "0s")),
+        bad("--retries", "99", with(RUN, "--retries", "99")),
+        bad("--startup-grace", "-1s", with(RUN, "--startup-grace", "-1s")),
+        bad("--ttl", "1000000h", with(RUN, "--ttl", "1000000h")),
+        bad("--env", "1A", with(RUN, "--env", "1A=b")),
+        bad("--env-from", "Bad_S", with(RUN, "--env-from", "secret/Bad_S")),
+        bad("--service-account", "Bad_SA", with(RUN, "--service-account", "Bad_SA")),
+        bad("--image-pull-secret", "Bad_S", with(RUN, "--image-pull-secret", "Bad_S")),
+        bad("--image-pull-policy", "sometimes", with(RUN, "--image-pull-policy", "sometimes")),
+        bad("--node-selector", "a b=c", with(RUN, "--node-selector", "a b=c")),
+        bad("--cpu", "-1", with(RUN, "--cpu", "-1")),
+        bad("--cpu", "0", with(RUN, "--cpu", "0")),
+        bad("--cpu", "5000", with(RUN, "--cpu", "5000")),
+        bad("--memory", "1", with(RUN, "--memory", "1")),
+        bad("--memory", "100Pi", with(RUN, "--memory", "100Pi")),
+        bad("--memory", "lots", with(RUN, "--memory", "lots")),
+        bad("--lock", "shared_db", with(RUN, "--lock", "shared_db")),
+        bad("--on-interrupt", "kill", with(RUN, "--on-interrupt", "kill")),
+        bad("-n/--namespace", "Bad_NS", with(RUN, "-n", "Bad_NS")),
+        bad(
+            "--lock",
+            "shared_db",
+            "exec",
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--lock",
+            "shared_db",
+            "--",
+            "true"),
+        bad("--app", "Shop", "exec", "--app", "Shop", "--version", "1", "--", "true"),
+        bad("--timeout", "0s", "await", "--app", "shop", "--version", "1", "--timeout", "0s"),
+        bad("-n/--namespace", "UPPER", "await", "--app", "shop", "--version", "1", "-n", "UPPER"),
+        bad("--output", "xml", "status", "--app", "shop", "-o", "xml"),
+        bad("--version", "1\\nx", "status", "--app", "shop", "--version", "1\nx"),
+        bad("--app", "a\\tb", "history", "--app", "a\tb"),
+        bad("--watch-namespace", "Bad_NS", "operator", "--watch-namespace", "Bad_NS"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("badFlags")
+  @DisplayName("a bad value is named with its own flag and the value, exit 2, before connecting")
+  void badValueNamesItsFlag(String flag, String shown, String[] args) throws IOException {
+    // Given a kubeconfig that cannot be reached: connecting first would be exit 5
+    List<String> line = new ArrayList<>(List.of(args));
+    line.addAll(line.indexOf("--") >= 0 ? line.indexOf("--") : line.size(), kubeconfigFlag());
+    // When
+    CliRunner.Result result = CliRunner.run(line.toArray(String[]::new));
+    // Then
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+    List<String> lines = result.err().lines().toList();
+    assertThat(lines).as(result.err()).hasSize(2);
+    // the flag, the value, and after a colon what would be accepted
+    assertThat(lines.get(0)).contains(flag).contains(shown);
+    assertThat(lines.get(0).substring(lines.get(0).indexOf(shown))).contains(": ");
+    assertThat(lines.get(1)).startsWith("Try 'kubemigrate ");
+  }
+
+  static Stream<Arguments> brokenKubeconfigs() {
+    return Stream.of(
+        Arguments.of("malformed", "clusters: [\n  {bad", "malformed YAML, line"),
+        Arguments.of("binary", "\u0000\u00ff\u00fe\u0001", "is not text"),
+        Arguments.of("empty", "", "is empty"),
+        Arguments.of("a list", "- a\n- b\n", "expected a mapping"),
+        Arguments.of(
+            "no contexts",
+            "apiVersion: v1\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n",
+            "defines no contexts"),
+        Arguments.of(
+            "no current context",
+            "contexts:\n- name: a\n  context: {cluster: c}\n- name: b\n  context: {cluster: c}\n",
+            "sets no current-context: pass --context, one of: a, b"),
+        Arguments.of(
+            "a current context it does not define",
+            "current-context: gone\ncontexts:\n- name: a\n  context: {cluster: c}\n",
+            "current-context 'gone' is not a context of"),
+        Arguments.of(
+            "a cluster it does not define",
+            "current-context: a\ncontexts:\n- name: a\n  context: {cluster: missing}\n",
+            "names cluster 'missing', which it does not define"),
+        Arguments.of(
+            "a cluster without a server",
+            "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\n"
+                + "clusters:\n- name: c\n  cluster: {insecure-skip-tls-verify: true}\n",
+            "has no server address"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brokenKubeconfigs")
+  @DisplayName(
+      "a broken kubeconfig: its file and its problem in one line, exit 2, for each command")
+  void brokenKubeconfigIsNamed(String name, String content, String problem) throws IOException {
+    // Given
+    Path file = dir.resolve(name.replace(' ', '-') + ".kubeconfig");
+    Files.write(file, content.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    for (String[] command :
+        List.of(
+            new String[] {"status", "--app", "shop"},
+            new String[] {"await", "--app", "shop", "--version", "1"},
+            new String[] {"history", "--app", "shop"},
+            new String[] {"doctor"},
+            with(RUN, "--", "true"))) {
+      List<String> line = new ArrayList<>(List.of(command));
+      line.addAll(
+          line.indexOf("--") >= 0 ? line.indexOf("--") : line.size(),
+          List.of("--kubeconfig", file.toString()));
+      // When
+      CliRunner.Result result = CliRunner.run(line.toArray(String[]::new));
+      // Then
+      assertThat(result.exitCode()).as(name + ": " + result.err()).isEqualTo(2);
+      assertThat(result.err().lines().findFirst().orElse(""))
+          .as(name)
+          .contains(file.toString())
+          .contains(problem);
+      assertThat(result.err()).as(name).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  @DisplayName("a --kubeconfig or --context that is not there is named: missing, a directory")
+  void missingKubeconfigOrContext() throws IOException {
+    Path config = dir.resolve("closed.kubeconfig");
+    Files.writeString(config, CLOSED_PORT_CONFIG);
+    String[][] cases = {
+      {
+        "--kubeconfig",
+        dir.resolve("nope").toString(),
+        "--kubeconfig " + dir.resolve("nope") + ": no such file"
+      },
+      {"--kubeconfig", dir.toString(), "is a directory, not a kubeconfig file"},
+      {
+        "--kubeconfig",
+        config.toString(),
+        "--context",
+        "prod",
+        "--context 'prod' is not a context of --kubeconfig " + config + ": use one of: x"
+      }
+    };
+    for (String[] c : cases) {
+      List<String> line = new ArrayList<>(List.of("status", "--app", "shop"));
+      line.addAll(List.of(c).subList(0, c.length - 1));
+      CliRunner.Result result = CliRunner.run(line.toArray(String[]::new));
+      assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+      assertThat(result.err()).contains(c[c.length - 1]);
+    }
+  }
+
+  @Test
+  @DisplayName("-o json prints the result object on stdout for an input error too")
+  void jsonOnInputError() throws IOException {
+    // When
+    CliRunner.Result result =
+        CliRunner.run("await", "--app", "shop", "--version", "1", "--timeout", "0s", "-o", "json");
+    // Then
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.out())
+        .contains("\"exitCode\" : 2")
+        .contains("\"how\" : \"error\"")
+        .contains("\"reason\" : \"InvalidSpec\"")
+        .contains("--timeout");
+  }
+
+  private static List<String> kubeconfigFlag() throws IOException {
+    Path config = dir.resolve("closed.kubeconfig");
+    Files.writeString(config, CLOSED_PORT_CONFIG);
+    return List.of("--kubeconfig", config.toString());
+  }
+
+  private static Arguments bad(String flag, String shown, String... args) {
+    return Arguments.of(flag, shown, args);
+  }
+
+  private static String[] with(String[] base, String... more) {
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+}
