@@ -48,7 +48,7 @@ final class AwaitCommand implements Callable<Integer> {
     String ver = versionOption.version();
     Duration limit = Durations.parse(timeout, "--timeout");
     String format = outputOption.format();
-    try (ClusterOptions.Connected connected = cluster.connect(null)) {
+    try (ClusterOptions.Connected connected = cluster.connect(null, limit)) {
       Clock clock = Clock.systemUTC();
       ConsoleReporter reporter = new ConsoleReporter(System.out, System.err, clock, true);
       Kubemigrate.Call call =

@@ -53,12 +53,18 @@ final class ClusterOptions {
    * file or the context is checked as soon as it is known.
    */
   Connected connect(String fallbackNamespace) {
+    return connect(fallbackNamespace, null);
+  }
+
+  /** The same, for a command that must end within {@code limit} (null: no limit). */
+  Connected connect(String fallbackNamespace, java.time.Duration limit) {
     namespace().ifPresent(ns -> MigrationSpec.validateLabel(ns, "-n/--namespace"));
     if (namespace().isEmpty() && fallbackNamespace != null) {
       MigrationSpec.validateLabel(fallbackNamespace, "metadata.namespace of the -f file");
     }
     KubernetesClient client =
-        Kubemigrate.connect(kubeconfig().map(Path::toString).orElse(null), context().orElse(null));
+        Kubemigrate.connect(
+            kubeconfig().map(Path::toString).orElse(null), context().orElse(null), limit);
     String ns = Kubemigrate.namespace(client, namespace().orElse(fallbackNamespace));
     try {
       MigrationSpec.validateLabel(ns, "namespace of the kubeconfig context");

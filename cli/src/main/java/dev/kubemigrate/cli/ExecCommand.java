@@ -61,7 +61,7 @@ final class ExecCommand implements Callable<Integer> {
     }
     String key = lockKey == null ? app : MigrationSpec.validateLabel(lockKey, "--lock");
     var limit = Durations.parse(timeout, "--timeout");
-    try (ClusterOptions.Connected connected = cluster.connect(null)) {
+    try (ClusterOptions.Connected connected = cluster.connect(null, limit)) {
       Clock clock = Clock.systemUTC();
       ConsoleReporter reporter =
           new ConsoleReporter(System.out, System.err, clock, false).startFlusher();

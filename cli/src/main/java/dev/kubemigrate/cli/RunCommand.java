@@ -74,7 +74,8 @@ final class RunCommand implements Callable<Integer> {
     boolean deleteOnInterrupt = parseOnInterrupt(onInterrupt);
     boolean json = parseOutput(output);
     String lock = lockKey == null ? null : MigrationSpec.validateLabel(lockKey, "--lock");
-    try (ClusterOptions.Connected connected = cluster.connect(migration.namespaceFromFile())) {
+    try (ClusterOptions.Connected connected =
+        cluster.connect(migration.namespaceFromFile(), spec.timeout())) {
       KubernetesClient client = connected.client();
       String namespace = connected.namespace();
       Clock clock = Clock.systemUTC();

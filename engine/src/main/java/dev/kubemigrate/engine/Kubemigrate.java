@@ -101,6 +101,12 @@ public final class Kubemigrate implements AutoCloseable {
     return KubeClients.create(kubeconfig, context);
   }
 
+  /** The same, for a call that must end within {@code limit}: connecting waits no longer. */
+  public static KubernetesClient connect(
+      String kubeconfig, String context, java.time.Duration limit) {
+    return KubeClients.create(kubeconfig, context, limit);
+  }
+
   /**
    * A client failure that reached a caller without passing through the engine (an informer that
    * cannot start, say) as the engine says it: one line and a typed reason.

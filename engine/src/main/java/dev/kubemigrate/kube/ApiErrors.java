@@ -163,7 +163,8 @@ public final class ApiErrors {
       if (t instanceof HttpConnectTimeoutException
           || (t instanceof ConnectException
               && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("timed out"))) {
-        return Optional.of("no answer within the connect timeout of " + connectTimeout());
+        return Optional.of(
+            "no answer within the connect timeout (at most " + connectTimeout() + ")");
       }
       if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
         return Optional.of("host not found");
