@@ -31,7 +31,9 @@ class ApiErrorsIT {
   /** One command line of each mode that talks to the cluster. */
   private static List<String[]> commands(String ns) {
     return List.of(
-        new String[] {"run", "--app", "shop", "--version", "1", "--image", Images.BUSYBOX, "-n", ns},
+        new String[] {
+          "run", "--app", "shop", "--version", "1", "--image", Images.BUSYBOX, "-n", ns
+        },
         new String[] {"await", "--app", "shop", "--version", "1", "--timeout", "20s", "-n", ns},
         new String[] {"status", "--app", "shop", "-n", ns},
         new String[] {"logs", "--app", "shop", "--version", "1", "-n", ns},

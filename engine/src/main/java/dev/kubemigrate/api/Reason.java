@@ -166,13 +166,13 @@ public enum Reason {
       "Unauthorized",
       ExitCode.KUBERNETES_API,
       "the API server rejected the credentials: renew the kubeconfig's token or certificate",
-      false),
+      true),
   FORBIDDEN(
       "Forbidden",
       ExitCode.KUBERNETES_API,
       "grant the permission that the message names with a Role (kubemigrate doctor lists what each"
           + " mode needs)",
-      false),
+      true),
   INVALID_KUBECONFIG(
       "InvalidKubeconfig",
       ExitCode.USAGE,
