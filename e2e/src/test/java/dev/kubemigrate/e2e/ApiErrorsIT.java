@@ -62,6 +62,30 @@ class ApiErrorsIT {
       // the JVM's start-up included: the refused connection itself is not retried
       assertThat(took).as(what).isLessThan(Duration.ofSeconds(5));
     }
+    // A secret in a literal env value is warned of, and never printed
+    Kubemigrate.Result warned =
+        closed.run(
+            "run",
+            "--app",
+            "shop",
+            "--version",
+            "1",
+            "--image",
+            Images.BUSYBOX,
+            "-n",
+            ns.name(),
+            "--env",
+            "DB_PASSWORD=hunter2",
+            "--env",
+            "DB_URL=postgres://app:sekret@db/shop",
+            "--env",
+            "DB_HOST=db");
+    assertThat(warned.stderr())
+        .contains("warning: env DB_PASSWORD, DB_URL carry a secret in clear text")
+        .contains("--env-from secret/NAME")
+        .doesNotContain("hunter2")
+        .doesNotContain("sekret")
+        .doesNotContain("DB_HOST");
     for (String command : List.of("run", "await", "status", "history")) {
       List<String> args = new ArrayList<>(List.of(commands(ns.name()).get(indexOf(command))));
       args.addAll(List.of("-o", "json"));

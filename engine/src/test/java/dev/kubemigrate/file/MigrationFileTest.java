@@ -370,6 +370,40 @@ class MigrationFileTest {
   }
 
   @Test
+  @DisplayName(
+      "refuses at once, naming the file, a directory, a file that is not text and one over 1 MiB,"
+          + " as -f and as --pod-template")
+  void refusesWhatIsNotAMigrationFile(@TempDir Path dir) throws IOException {
+    // Given
+    Path big = dir.resolve("big.yaml");
+    // one line of 5 MB, as the issue measured: refused from its size, not parsed for seconds
+    Files.writeString(
+        big, "spec: {app: shop, image: 'flyway:1', args: [" + "x".repeat(5 << 20) + "]}");
+    Path binary = dir.resolve("binary.yaml");
+    Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
+    java.util.Map<Path, String> cases =
+        java.util.Map.of(
+            dir, "is a directory, not a YAML file",
+            big, "5120 KiB is more than a Migration or a pod template can be (at most 1024 KiB",
+            binary, "not UTF-8 text");
+    cases.forEach(
+        (file, problem) -> {
+          long start = System.nanoTime();
+          // When / Then
+          assertThatThrownBy(() -> MigrationFile.read(file))
+              .isInstanceOf(KubemigrateException.class)
+              .hasMessageStartingWith("cannot read " + file + ": ")
+              .hasMessageContaining(problem)
+              .extracting(e -> ((KubemigrateException) e).exitCode())
+              .isEqualTo(ExitCode.USAGE);
+          assertThatThrownBy(() -> MigrationFile.readPodTemplate(file))
+              .hasMessageContaining(problem);
+          assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+              .isLessThan(java.time.Duration.ofSeconds(2));
+        });
+  }
+
+  @Test
   @DisplayName("reads a pod template from a bare template, a PodTemplate, a Pod or a Job")
   void readsPodTemplates() {
     // Given
