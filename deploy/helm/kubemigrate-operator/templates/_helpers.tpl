@@ -62,10 +62,10 @@ deploy/operator/operator.yaml; `kubemigrate doctor --mode operator` checks exact
 - apiGroups: [kubemigrate.dev]
   resources: [migrations/status]
   verbs: [get, patch, update]
-# Events on Migrations: Running, Succeeded, Failed.
+# Events on Migrations: Running, Succeeded, Failed; a Job's Events read for FailedCreate.
 - apiGroups: [""]
   resources: [events]
-  verbs: [create]
+  verbs: [create, list, watch]
 # Run records: created as the claim, updated with the result, pruned.
 - apiGroups: [""]
   resources: [configmaps]

@@ -2,6 +2,7 @@ package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.PreflightMode;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRequest;
 import dev.kubemigrate.engine.Kubemigrate;
@@ -60,6 +61,16 @@ final class RunCommand implements Callable<Integer> {
   private String onInterrupt;
 
   @Option(
+      names = "--preflight",
+      paramLabel = "auto|strict|off",
+      defaultValue = "auto",
+      description =
+          "Before anything is created, check that the pod's Secrets, ConfigMaps, keys, service"
+              + " account and pull secrets exist (auto: skip what this identity may not read;"
+              + " strict: that is a failure too; off).")
+  private String preflight;
+
+  @Option(
       names = {"-o", "--output"},
       paramLabel = "json",
       description = "Print one JSON result object on stdout (the migration's log goes to stderr).")
@@ -74,6 +85,7 @@ final class RunCommand implements Callable<Integer> {
     boolean deleteOnInterrupt = parseOnInterrupt(onInterrupt);
     boolean json = parseOutput(output);
     String lock = lockKey == null ? null : MigrationSpec.validateLabel(lockKey, "--lock");
+    PreflightMode preflightMode = PreflightMode.parse(preflight, "--preflight");
     try (ClusterOptions.Connected connected =
         cluster.connect(migration.namespaceFromFile(), spec.timeout())) {
       KubernetesClient client = connected.client();
@@ -112,6 +124,7 @@ final class RunCommand implements Callable<Integer> {
                           System.getenv(), System.getProperty("user.name"), hostname()))
                   .deleteOnInterrupt(deleteOnInterrupt)
                   .lockKey(lock)
+                  .preflight(preflightMode)
                   .build(),
               reporter);
       Interrupts.onInterrupt(call::interrupt);

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -87,6 +88,69 @@ class RunFailuresIT {
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertThat(r.stderr()).contains("OOMKilled");
     assertThat(r.stdout()).doesNotContain("survived");
+  }
+
+  @Test
+  @DisplayName(
+      "A Job whose pod cannot be created (a service account that does not exist, a quota of no"
+          + " pods) ends in seconds with exit 3, FailedCreate and the controller's own words")
+  void podThatCannotBeCreatedFailsFast(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    // Given, one after the other, two reasons why the Job controller cannot create the pod
+    Runnable noPodsQuota =
+        () ->
+            client
+                .resourceQuotas()
+                .inNamespace(ns.name())
+                .resource(
+                    new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+                        .withNewMetadata()
+                        .withName("no-pods")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity("0"))
+                        .endSpec()
+                        .build())
+                .create();
+    record Case(String version, String[] extra, Runnable setUp, String says) {}
+    for (Case c :
+        List.of(
+            new Case(
+                "1",
+                new String[] {"--service-account", "no-such-sa"},
+                () -> {},
+                "serviceaccount \"no-such-sa\" not found"),
+            new Case("2", new String[] {}, noPodsQuota, "exceeded quota: no-pods"))) {
+      c.setUp().run();
+      Args args = Args.busyboxRun(ns, "shop", c.version());
+      for (int i = 0; i < c.extra().length; i += 2) {
+        args = args.option(c.extra()[i], c.extra()[i + 1]);
+      }
+      // When
+      long start = System.nanoTime();
+      Kubemigrate.Result r = km.run(args.sh("echo never").build());
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      // Then
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+      assertThat(r.stderr())
+          .contains("FailedCreate")
+          .contains("cannot create the migration's pod")
+          .contains(c.says());
+      assertThat(took).as(r.toString()).isLessThan(Duration.ofSeconds(20));
+      assertThat(
+              client
+                  .configMaps()
+                  .inNamespace(ns.name())
+                  .withName("kubemigrate-shop-pre-" + c.version())
+                  .get()
+                  .getData())
+          .containsEntry("state", "Failed")
+          .containsEntry("reason", "FailedCreate");
+      // the Job is stopped, so that the controller does not keep trying
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> client.batch().v1().jobs().inNamespace(ns.name()).list().getItems().isEmpty());
+    }
   }
 
   @Test

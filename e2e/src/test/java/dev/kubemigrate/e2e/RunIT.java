@@ -93,7 +93,10 @@ class RunIT {
   }
 
   @Test
-  @DisplayName("A missing secret is reported in seconds with exit 3, and the Job is stopped")
+  @DisplayName(
+      "A missing secret is refused by the pre-flight with exit 3 before anything is created; with"
+          + " --preflight off, the pod's CreateContainerConfigError says it in seconds and the Job is"
+          + " stopped")
   void missingSecretFailsFast(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
     long start = System.nanoTime();
     // When
@@ -104,14 +107,129 @@ class RunIT {
                 .neverPull()
                 .option("--env-from", "secret/does-not-exist")
                 .build());
+    long millis = (System.nanoTime() - start) / 1_000_000L;
+    // Then: refused, nothing created, not even the record or the lock
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    assertThat(r.stderr())
+        .contains("pre-flight found 1 problem")
+        .contains("secret does-not-exist (envFrom of container migrate) does not exist")
+        .contains("PreflightFailed");
+    assertThat(millis).isLessThan(10_000);
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(ns.name())
+                .withLabel("kubemigrate.dev/record")
+                .list()
+                .getItems())
+        .isEmpty();
+    assertThat(client.leases().inNamespace(ns.name()).list().getItems()).isEmpty();
+
+    // When the pre-flight is off, the pod says it
+    start = System.nanoTime();
+    r =
+        km.run(
+            Args.run(ns, "shop")
+                .image(FLYWAY)
+                .neverPull()
+                .option("--env-from", "secret/does-not-exist")
+                .option("--preflight", "off")
+                .build());
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-    // Then
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
     assertThat(r.stderr()).contains("CreateContainerConfigError").contains("does-not-exist");
     assertThat(seconds).isLessThan(30);
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
     assertThat(onlyRecord(client, ns).getData())
         .containsEntry("reason", "CreateContainerConfigError");
+  }
+
+  @Test
+  @DisplayName(
+      "The pre-flight names every problem at once (a Secret key, a service account, a pull secret),"
+          + " creates nothing, and the same command runs once they exist")
+  void preflightNamesEveryProblem(Kubemigrate km, TestNamespace ns, KubernetesClient client)
+      throws Exception {
+    // Given a pod template whose env takes a key of a Secret that lacks it
+    client
+        .secrets()
+        .inNamespace(ns.name())
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("shop-db")
+                .endMetadata()
+                .addToStringData("user", "u-9f3k2-value")
+                .build())
+        .create();
+    java.nio.file.Path template = java.nio.file.Files.createTempFile("pod-template", ".yaml");
+    java.nio.file.Files.writeString(
+        template,
+        "spec:\n  containers:\n  - name: migrate\n    env:\n    - name: PGPASSWORD\n"
+            + "      valueFrom: {secretKeyRef: {name: shop-db, key: password}}\n");
+    Args args =
+        Args.busyboxRun(ns, "shop", "1")
+            .option("--pod-template", template.toString())
+            .option("--service-account", "migrator")
+            .option("--image-pull-secret", "regcred")
+            .sh("echo migrated");
+    // When
+    Kubemigrate.Result refused = km.run(args.build());
+    // Then
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
+    assertThat(refused.stderr())
+        .contains("pre-flight found 3 problems")
+        .contains("secret shop-db has no key password (env PGPASSWORD of container migrate)")
+        .contains("its keys: user")
+        .contains("service account migrator")
+        .contains("secret regcred (image pull secret) does not exist")
+        .doesNotContain("u-9f3k2-value"); // a Secret's values are never printed
+    assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(ns.name())
+                .withLabel("kubemigrate.dev/record")
+                .list()
+                .getItems())
+        .isEmpty();
+
+    // When what it named is created, the same command runs
+    client
+        .secrets()
+        .inNamespace(ns.name())
+        .withName("shop-db")
+        .edit(
+            s ->
+                new io.fabric8.kubernetes.api.model.SecretBuilder(s)
+                    .addToStringData("password", "pw")
+                    .build());
+    client
+        .serviceAccounts()
+        .inNamespace(ns.name())
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("migrator")
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .secrets()
+        .inNamespace(ns.name())
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("regcred")
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .addToStringData(".dockerconfigjson", "{\"auths\":{}}")
+                .build())
+        .create();
+    Kubemigrate.Result ran = km.run(args.build());
+    assertThat(ran.exitCode()).as(ran.toString()).isZero();
+    assertThat(ran.stdout()).contains("migrated");
   }
 
   @Test

@@ -109,10 +109,21 @@ public enum Reason {
       "CommandNotFound",
       ExitCode.COULD_NOT_START,
       "the command after `exec --` is not in the image or is not executable: fix the command"),
+  PREFLIGHT_FAILED(
+      "PreflightFailed",
+      ExitCode.COULD_NOT_START,
+      "create what the message names (Secret, ConfigMap, key, service account, pull secret), or fix"
+          + " the reference; nothing was created, so run again as it is once it exists",
+      true),
   JOB_REJECTED(
       "JobRejected",
       ExitCode.COULD_NOT_START,
       "the API server refused the Job (see the message): fix the spec, then start a new attempt"),
+  FAILED_CREATE(
+      "FailedCreate",
+      ExitCode.COULD_NOT_START,
+      "Kubernetes cannot create the pod: fix what the message names (a service account, a"
+          + " ResourceQuota or LimitRange, an admission policy), then start a new attempt"),
   UNSCHEDULABLE(
       "Unschedulable",
       ExitCode.COULD_NOT_START,

@@ -19,6 +19,8 @@ public record RunOutcome(
     ATTACHED,
     ALREADY_SUCCEEDED,
     ALREADY_FAILED,
+    /** Refused before anything was created: the pre-flight found what would stop the pod. */
+    REFUSED,
     /** `await`: waited for the record of another caller's run. */
     AWAITED,
     INTERRUPTED

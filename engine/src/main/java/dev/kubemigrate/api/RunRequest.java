@@ -9,6 +9,7 @@ package dev.kubemigrate.api;
  * @param startedBy recorded in the run's record (a CI run URL when there is one)
  * @param deleteOnInterrupt stop the Job when the caller is interrupted (default: leave it running)
  * @param lockKey the key of the lock that serialises migrations: the app, or e.g. a database
+ * @param preflight whether and how strictly the pod's references are checked before the claim
  */
 public record RunRequest(
     MigrationSpec spec,
@@ -17,11 +18,25 @@ public record RunRequest(
     int attempt,
     String startedBy,
     boolean deleteOnInterrupt,
-    String lockKey) {
+    String lockKey,
+    PreflightMode preflight) {
 
   public RunRequest {
     attempt = Math.max(1, attempt);
     lockKey = lockKey == null ? spec.app() : lockKey;
+    preflight = preflight == null ? PreflightMode.AUTO : preflight;
+  }
+
+  /** The request without a pre-flight mode: {@link PreflightMode#AUTO}. */
+  public RunRequest(
+      MigrationSpec spec,
+      String namespace,
+      boolean retry,
+      int attempt,
+      String startedBy,
+      boolean deleteOnInterrupt,
+      String lockKey) {
+    this(spec, namespace, retry, attempt, startedBy, deleteOnInterrupt, lockKey, null);
   }
 
   /** A request to run {@code spec} in {@code namespace}: attempt 1, no retry, the app's lock. */
@@ -38,6 +53,7 @@ public record RunRequest(
     private String startedBy;
     private boolean deleteOnInterrupt;
     private String lockKey;
+    private PreflightMode preflight;
 
     private Builder(MigrationSpec spec, String namespace) {
       this.spec = spec;
@@ -74,8 +90,15 @@ public record RunRequest(
       return this;
     }
 
+    /** How the pod's references are checked before the claim (default: auto). */
+    public Builder preflight(PreflightMode preflight) {
+      this.preflight = preflight;
+      return this;
+    }
+
     public RunRequest build() {
-      return new RunRequest(spec, namespace, retry, attempt, startedBy, deleteOnInterrupt, lockKey);
+      return new RunRequest(
+          spec, namespace, retry, attempt, startedBy, deleteOnInterrupt, lockKey, preflight);
     }
   }
 }

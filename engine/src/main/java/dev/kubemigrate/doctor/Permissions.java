@@ -41,6 +41,8 @@ public final class Permissions {
         add(p, "", "pods", "get", "list", "watch");
         add(p, "", "pods/log", "get");
         add(p, "coordination.k8s.io", "leases", "get", "list", "watch", "create", "update");
+        // A Job's Events: why its pod cannot be created (FailedCreate).
+        add(p, "", "events", "list", "watch");
       }
       case AWAIT -> add(p, "", "configmaps", "get", "list", "watch");
       case OPERATOR -> {

@@ -6,6 +6,7 @@ import dev.kubemigrate.job.JobFactory;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -46,6 +47,16 @@ final class Classifier {
   private Classifier() {}
 
   static Verdict classify(Job job, List<Pod> pods, Instant now, Duration startupGrace) {
+    return classify(job, pods, List.of(), now, startupGrace);
+  }
+
+  /**
+   * The same, with the Job's Events: a Job without a pod whose controller reports {@code
+   * FailedCreate} cannot start, for the reason in the controller's message (Kubernetes retries the
+   * pod's creation with a back-off for as long as the Job lives, and sets no condition).
+   */
+  static Verdict classify(
+      Job job, List<Pod> pods, List<Event> jobEvents, Instant now, Duration startupGrace) {
     if (job == null) {
       return Verdict.waiting("waiting for the Job to be created");
     }
@@ -56,9 +67,30 @@ final class Classifier {
       return fromJob.get();
     }
     if (newestFirst.isEmpty()) {
-      return Verdict.waiting("waiting for the Job's pod");
+      return failedCreate(jobEvents)
+          .map(
+              message ->
+                  Verdict.stop(
+                      Reason.FAILED_CREATE,
+                      "the Job controller cannot create the migration's pod: " + message,
+                      null))
+          .orElseGet(() -> Verdict.waiting("waiting for the Job's pod"));
     }
     return fromPod(newestFirst.get(0), now, startupGrace);
+  }
+
+  /** The message of the Job's latest {@code FailedCreate} event, if it has one. */
+  static Optional<String> failedCreate(List<Event> jobEvents) {
+    return jobEvents.stream()
+        .filter(e -> "FailedCreate".equals(e.getReason()) && e.getMessage() != null)
+        .max(Comparator.comparing(Classifier::when))
+        .map(e -> e.getMessage().replace('\n', ' ').strip());
+  }
+
+  private static String when(Event e) {
+    // RFC 3339 times of one format compare as text; lastTimestamp may be unset (eventTime only).
+    String last = e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getFirstTimestamp();
+    return last != null ? last : e.getEventTime() == null ? "" : e.getEventTime().getTime();
   }
 
   private static Optional<Verdict> fromJobConditions(Job job, List<Pod> pods) {

@@ -6,6 +6,7 @@ import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.PreflightMode;
 import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunListener;
@@ -20,12 +21,15 @@ import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.lock.AppLock;
+import dev.kubemigrate.preflight.Preflight;
+import dev.kubemigrate.preflight.PreflightRules;
 import dev.kubemigrate.record.LogTail;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.RecordWatch;
 import dev.kubemigrate.record.StoredRecord;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -114,11 +118,21 @@ public final class RunEngine {
     RecordStore store = new RecordStore(client, request.namespace(), records);
     Decisions.Ask ask =
         new Decisions.Ask(SpecHash.of(spec), request.retry(), request.attempt(), false);
+    boolean checked = request.preflight() == PreflightMode.OFF;
     while (true) {
       if (interrupted) {
         return RunOutcome.cancelled(null, "interrupted before the migration started");
       }
       Decisions.Plan plan = Decisions.decide(read(store, spec), ask);
+      if (!checked
+          && (plan.action() == Decisions.Action.CLAIM || plan.action() == Decisions.Action.RETRY)) {
+        // Before the lock and the claim: a pod that cannot start leaves nothing behind.
+        checked = true;
+        Optional<RunOutcome> refused = preflight(request);
+        if (refused.isPresent()) {
+          return refused.get();
+        }
+      }
       Optional<RunOutcome> done =
           plan.action().needsLock()
               ? underLock(request, store, ask, plan)
@@ -127,6 +141,31 @@ public final class RunEngine {
         return done.get();
       }
     }
+  }
+
+  /** The pre-flight of the pod this request would create: a refusal, or empty when it may go. */
+  private Optional<RunOutcome> preflight(RunRequest request) {
+    PodSpec pod =
+        new JobFactory()
+            .build(request.spec(), request.namespace(), request.attempt())
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    PreflightRules.Result result =
+        Preflight.check(
+            client, request.namespace(), pod, request.preflight() == PreflightMode.STRICT);
+    if (!result.skipped().isEmpty()) {
+      listener.progress(
+          "pre-flight skipped what this identity may not read: "
+              + String.join(", ", result.skipped())
+              + " (--preflight strict makes that a failure)");
+    }
+    if (result.ok()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        RunOutcome.stopped(
+            Reason.PREFLIGHT_FAILED, How.REFUSED, null, PreflightRules.describe(result)));
   }
 
   /**
@@ -517,6 +556,9 @@ public final class RunEngine {
   private record Watched(Verdict verdict, LogTail tail, List<Pod> pods, Set<String> complete) {}
 
   /** Watches (never polls) the Job and its pods until a terminal verdict; null if interrupted. */
+  /** How long a Job may be without a pod before its Events are watched for FailedCreate. */
+  static final Duration EVENTS_AFTER = Duration.ofSeconds(1);
+
   private Watched watch(String ns, String jobName, Duration grace, Instant deadline) {
     LogTail tail = new LogTail();
     // Informers list, then watch, and re-list when a watch breaks or expires (410 Gone), so a
@@ -526,62 +568,88 @@ public final class RunEngine {
       logs.lookUpPodsIn(view::pod);
       String shown = null;
       boolean seenJob = false;
-      while (!interrupted) {
-        Job job = view.job();
-        List<Pod> podList = view.pods();
-        podList.forEach(logs::follow);
-        Verdict v = Classifier.classify(job, podList, clock.instant(), grace);
-        if (v.terminal()
-            && v.kind() == Verdict.Kind.FAILED
-            && v.exitCode() == null
-            && job != null) {
-          // The Job's verdict can arrive before its pod's last status: read the pods once more.
-          podList = client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
-          v = Classifier.classify(job, podList, clock.instant(), grace);
-        }
-        if (job != null) {
-          seenJob = true;
-        } else if (seenJob) {
-          v =
-              Verdict.stop(
-                  Reason.JOB_DELETED,
-                  "the Job " + jobName + " was deleted before it finished",
-                  null);
-        }
-        String key = v.key();
-        if (!key.equals(shown)) {
-          listener.progress(v.message());
-          shown = key;
-        }
-        if (v.terminal()) {
-          if (v.kind() != Verdict.Kind.COULD_NOT_START) {
-            if (!podList.stream().allMatch(LogFollower::started)) {
-              // The Job's verdict can arrive before its pod's "running" or "terminated": a short
-              // migration's pod may still look unstarted here. Read the pods once more, so that
-              // the log of every pod that ran is followed.
-              podList =
-                  client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
-              podList.forEach(logs::follow);
-            }
-            logs.awaitDrained(Duration.ofSeconds(15));
+      Instant jobSeenAt = null;
+      JobEvents events = null;
+      try {
+        while (!interrupted) {
+          Job job = view.job();
+          List<Pod> podList = view.pods();
+          podList.forEach(logs::follow);
+          if (job != null && jobSeenAt == null) {
+            jobSeenAt = clock.instant();
           }
-          return new Watched(v, tail, podList, logs.completed());
+          if (events == null
+              && job != null
+              && podList.isEmpty()
+              && !clock.instant().isBefore(jobSeenAt.plus(EVENTS_AFTER))) {
+            // No pod yet: only the Job's Events can say that the controller cannot create it.
+            events =
+                JobEvents.open(client, ns, job.getMetadata().getUid(), changed, listener::progress);
+          }
+          Verdict v =
+              Classifier.classify(
+                  job,
+                  podList,
+                  events == null ? List.of() : events.events(),
+                  clock.instant(),
+                  grace);
+          if (v.terminal()
+              && v.kind() == Verdict.Kind.FAILED
+              && v.exitCode() == null
+              && job != null) {
+            // The Job's verdict can arrive before its pod's last status: read the pods once more.
+            podList =
+                client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
+            v = Classifier.classify(job, podList, clock.instant(), grace);
+          }
+          if (job != null) {
+            seenJob = true;
+          } else if (seenJob) {
+            v =
+                Verdict.stop(
+                    Reason.JOB_DELETED,
+                    "the Job " + jobName + " was deleted before it finished",
+                    null);
+          }
+          String key = v.key();
+          if (!key.equals(shown)) {
+            listener.progress(v.message());
+            shown = key;
+          }
+          if (v.terminal()) {
+            if (v.kind() != Verdict.Kind.COULD_NOT_START) {
+              if (!podList.stream().allMatch(LogFollower::started)) {
+                // The Job's verdict can arrive before its pod's "running" or "terminated": a short
+                // migration's pod may still look unstarted here. Read the pods once more, so that
+                // the log of every pod that ran is followed.
+                podList =
+                    client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
+                podList.forEach(logs::follow);
+              }
+              logs.awaitDrained(Duration.ofSeconds(15));
+            }
+            return new Watched(v, tail, podList, logs.completed());
+          }
+          if (clock.instant().isAfter(deadline)) {
+            return new Watched(
+                Verdict.stop(
+                    Reason.CLIENT_DEADLINE_EXCEEDED,
+                    "the migration did not finish by "
+                        + deadline
+                        + " and Kubernetes did not stop it; stopping it now",
+                    null),
+                tail,
+                podList,
+                Set.of());
+          }
+          awaitChange();
         }
-        if (clock.instant().isAfter(deadline)) {
-          return new Watched(
-              Verdict.stop(
-                  Reason.CLIENT_DEADLINE_EXCEEDED,
-                  "the migration did not finish by "
-                      + deadline
-                      + " and Kubernetes did not stop it; stopping it now",
-                  null),
-              tail,
-              podList,
-              Set.of());
+        return null;
+      } finally {
+        if (events != null) {
+          events.close();
         }
-        awaitChange();
       }
-      return null;
     } catch (KubernetesClientException e) {
       throw ApiErrors.translate(client, e, "watch", "jobs and pods", ns);
     }

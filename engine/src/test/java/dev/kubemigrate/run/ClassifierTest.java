@@ -191,6 +191,74 @@ class ClassifierTest {
         .isEqualTo(Verdict.Kind.WAITING);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        // as the Job controller of Kubernetes 1.20 to 1.35 words them (job_controller.go,
+        // "Error creating: " + the API server's refusal of the pod)
+        "Error creating: pods \"m-1-x\" is forbidden: error looking up service account shop/sa:"
+            + " serviceaccount \"sa\" not found",
+        "Error creating: pods \"m-1-x\" is forbidden: exceeded quota: compute, requested:"
+            + " limits.memory=1Gi, used: limits.memory=4Gi, limited: limits.memory=4Gi",
+        "Error creating: admission webhook \"policy.example.com\" denied the request: images"
+            + " must come from registry.example.com",
+        "Error creating: pods \"m-1-x\" is forbidden: maximum memory usage per Container is 1Gi,"
+            + " but limit is 2Gi"
+      })
+  @DisplayName(
+      "A Job without a pod whose controller reports FailedCreate cannot start, in its words")
+  void failedCreateCannotStart(String message) {
+    // Given an older event of another reason, and the FailedCreate
+    List<io.fabric8.kubernetes.api.model.Event> events =
+        List.of(
+            event("SuccessfulCreate", "Created pod: m-1-old", "2026-01-01T09:00:00Z"),
+            event("FailedCreate", message, "2026-01-01T10:00:01Z"));
+    // When
+    Verdict v = Classifier.classify(job(null, null), List.of(), events, CREATED, GRACE);
+    // Then
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
+    assertThat(v.reason()).isEqualTo(dev.kubemigrate.api.Reason.FAILED_CREATE);
+    assertThat(v.message()).contains(message);
+  }
+
+  @Test
+  @DisplayName(
+      "FailedCreate is not a verdict while the Job has a pod, nor is an event of another reason")
+  void failedCreateOnlyWithoutPod() {
+    List<io.fabric8.kubernetes.api.model.Event> failed =
+        List.of(event("FailedCreate", "Error creating: quota", "2026-01-01T10:00:01Z"));
+    assertThat(
+            Classifier.classify(
+                    job(null, null),
+                    List.of(pod(waiting("ContainerCreating", null))),
+                    failed,
+                    CREATED,
+                    GRACE)
+                .kind())
+        .isEqualTo(Verdict.Kind.WAITING);
+    assertThat(
+            Classifier.classify(
+                    job(null, null),
+                    List.of(),
+                    List.of(event("SuccessfulCreate", "Created pod: m", "2026-01-01T10:00:01Z")),
+                    CREATED,
+                    GRACE)
+                .kind())
+        .isEqualTo(Verdict.Kind.WAITING);
+  }
+
+  private static io.fabric8.kubernetes.api.model.Event event(
+      String reason, String message, String at) {
+    return new io.fabric8.kubernetes.api.model.EventBuilder()
+        .withNewMetadata()
+        .withName("j." + reason)
+        .endMetadata()
+        .withReason(reason)
+        .withMessage(message)
+        .withLastTimestamp(at)
+        .build();
+  }
+
   private static Job job(String condition, String reason) {
     JobBuilder b =
         new JobBuilder().withNewMetadata().withName("j").endMetadata().withNewStatus().endStatus();
