@@ -76,6 +76,19 @@ public enum Reason {
       ExitCode.COULD_NOT_START,
       "check the image's name and tag, that the registry is reachable from the node, and the pull"
           + " secret (--image-pull-secret)"),
+  IMAGE_NOT_FOUND(
+      "ImageNotFound",
+      ExitCode.COULD_NOT_START,
+      "the registry has no such image or tag: push it, or fix --image (a typo in the tag?)"),
+  IMAGE_PULL_DENIED(
+      "ImagePullDenied",
+      ExitCode.COULD_NOT_START,
+      "the registry refused the pull: check the pull secret's credentials and its access to the"
+          + " repository (--image-pull-secret)"),
+  REGISTRY_HOST_NOT_FOUND(
+      "RegistryHostNotFound",
+      ExitCode.COULD_NOT_START,
+      "the registry's host name does not resolve from the node: fix the registry in --image"),
   INVALID_IMAGE_NAME(
       "InvalidImageName", ExitCode.COULD_NOT_START, "fix the image reference (--image)"),
   ERR_IMAGE_NEVER_PULL(

@@ -193,6 +193,12 @@ final class Classifier {
         return Verdict.stop(reason, describe(reason, message, status), null);
       }
       if (PULLING.contains(reason)) {
+        Optional<Reason> hopeless = PullErrors.hopeless(message);
+        if (hopeless.isPresent()) {
+          // The registry said what is wrong: no wait fixes a missing tag or a refused login.
+          return Verdict.stop(
+              hopeless.get(), "cannot pull image " + status.getImage() + ": " + message, null);
+        }
         return age.compareTo(grace) >= 0
             ? Verdict.stop(reason, "cannot pull image " + status.getImage() + ": " + message, null)
             : Verdict.waiting(reason, "cannot pull image " + status.getImage() + giveUpIn);
