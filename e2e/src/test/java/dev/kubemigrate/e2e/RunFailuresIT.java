@@ -116,7 +116,9 @@ class RunFailuresIT {
         List.of(
             new Case(
                 "1",
-                new String[] {"--service-account", "no-such-sa"},
+                // the pre-flight would refuse it first: off, as for an identity that may not
+                // read service accounts
+                new String[] {"--service-account", "no-such-sa", "--preflight", "off"},
                 () -> {},
                 "serviceaccount \"no-such-sa\" not found"),
             new Case("2", new String[] {}, noPodsQuota, "exceeded quota: no-pods"))) {

@@ -313,16 +313,25 @@ class RunIT {
   }
 
   @Test
-  @DisplayName("A migration past its --timeout exits 4")
-  void timeoutExitsFour(Kubemigrate km, TestNamespace ns) {
+  @DisplayName(
+      "A migration past its --timeout exits 4 promptly, with the log read so far: its still"
+          + " running container's log does not hold the exit")
+  void timeoutExitsFour(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    long start = System.nanoTime();
     Kubemigrate.Result r =
         km.run(
             Args.busyboxRun(ns, "shop", "1")
-                .option("--timeout", "3s")
-                .command("sleep", "60")
+                .option("--timeout", "5s")
+                .sh("echo started; sleep 600")
                 .build());
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
     assertThat(r.stderr()).contains("timeout");
+    assertThat(r.stdout()).contains("started");
+    assertThat(onlyRecord(client, ns).getData().get("logTail")).contains("started");
+    // 5 s, plus the JVM's start, the claim and the Job controller's deadline check (~2 s here);
+    // before the bound, the terminating pod's open log stream held the exit for 15 s more
+    assertThat(took).as(r.toString()).isLessThan(Duration.ofSeconds(11));
   }
 
   @Test

@@ -83,10 +83,20 @@ final class LogFollower implements AutoCloseable {
    * waits as long as lines keep coming, and gives up after {@code idle} without a new line.
    */
   void awaitDrained(Duration idle) {
+    awaitDrained(idle, null);
+  }
+
+  /**
+   * Waits for every followed log to be read to its end, as {@link #awaitDrained(Duration)}, but
+   * never longer than {@code max} in all (null: no bound): once the result is known, a log that
+   * keeps its stream open (a container still being killed) may not hold the exit.
+   */
+  void awaitDrained(Duration idle, Duration max) {
     long seen = lines.get();
     long lastProgress = System.nanoTime();
+    long giveUp = max == null ? Long.MAX_VALUE : System.nanoTime() + max.toNanos();
     for (Thread t : followers.values()) {
-      while (t.isAlive()) {
+      while (t.isAlive() && System.nanoTime() - giveUp < 0) {
         try {
           t.join(200);
         } catch (InterruptedException e) {
@@ -292,7 +302,7 @@ final class LogFollower implements AutoCloseable {
                     && (s.getState().getRunning() != null || s.getState().getTerminated() != null));
   }
 
-  private static boolean ended(Pod pod) {
+  static boolean ended(Pod pod) {
     if (pod.getMetadata() == null) {
       return false;
     }

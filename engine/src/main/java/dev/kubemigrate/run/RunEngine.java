@@ -556,6 +556,9 @@ public final class RunEngine {
   private record Watched(Verdict verdict, LogTail tail, List<Pod> pods, Set<String> complete) {}
 
   /** Watches (never polls) the Job and its pods until a terminal verdict; null if interrupted. */
+  /** Once a run timed out, how long its still running container's log may hold the exit. */
+  static final Duration DRAIN_WHILE_RUNNING = Duration.ofSeconds(1);
+
   /** How long a Job may be without a pod before its Events are watched for FailedCreate. */
   static final Duration EVENTS_AFTER = Duration.ofSeconds(1);
 
@@ -626,7 +629,16 @@ public final class RunEngine {
                     client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
                 podList.forEach(logs::follow);
               }
-              logs.awaitDrained(Duration.ofSeconds(15));
+              if (v.kind() == Verdict.Kind.TIMED_OUT
+                  && !podList.stream().allMatch(LogFollower::ended)) {
+                // Past its deadline, the container is being stopped and its stream stays open
+                // while it is: the log read so far is the result's, and may not hold the exit.
+                logs.awaitDrained(Duration.ofMillis(500), DRAIN_WHILE_RUNNING);
+              } else {
+                // The container ended (the Job's verdict says so even when the pod's status
+                // lags): each stream ends by itself; read it to its end.
+                logs.awaitDrained(Duration.ofSeconds(15));
+              }
             }
             return new Watched(v, tail, podList, logs.completed());
           }

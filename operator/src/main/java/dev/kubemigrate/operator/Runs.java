@@ -43,10 +43,34 @@ final class Runs implements AutoCloseable {
    *     asks for that same spec
    */
   record RunError(
-      ExitCode exitCode, Reason reason, String message, Instant at, MigrationSpec spec) {
-    /** A usage error or a conflict does not get better by trying again; an API error may. */
+      ExitCode exitCode,
+      Reason reason,
+      String message,
+      Instant at,
+      MigrationSpec spec,
+      Instant since) {
+
+    RunError(ExitCode exitCode, Reason reason, String message, Instant at, MigrationSpec spec) {
+      this(exitCode, reason, message, at, spec, at);
+    }
+
+    /**
+     * A usage error or a conflict does not get better by trying again; an API error may. A
+     * pre-flight refusal is tried again (GitOps tools often apply the Secret a moment later) until
+     * it has lasted the spec's startup grace.
+     */
     boolean terminal() {
+      if (reason == Reason.PREFLIGHT_FAILED) {
+        return !at.isBefore(since.plus(spec.startupGrace()));
+      }
       return exitCode == ExitCode.USAGE || exitCode == ExitCode.CONFLICT;
+    }
+
+    /** This error, kept since the first one of the same reason for the same spec. */
+    RunError after(RunError previous) {
+      return previous != null && previous.reason() == reason && previous.spec().equals(spec)
+          ? new RunError(exitCode, reason, message, at, spec, previous.since())
+          : this;
     }
   }
 
@@ -113,7 +137,8 @@ final class Runs implements AutoCloseable {
     if (active.putIfAbsent(id, engine) != null) {
       return false;
     }
-    errors.remove(id);
+    // A pre-flight refusal is kept: how long it has lasted decides when the Migration stalls.
+    errors.computeIfPresent(id, (key, e) -> e.reason() == Reason.PREFLIGHT_FAILED ? e : null);
     pool.execute(() -> drive(id, engine, request));
     return true;
   }
@@ -142,16 +167,17 @@ final class Runs implements AutoCloseable {
       metrics.outcome(outcome);
       if (outcome.record() != null) {
         results.put(id, outcome.record());
+        errors.remove(id);
       }
       if (outcome.record() == null && outcome.exitCode() != ExitCode.INTERRUPTED) {
-        errors.put(
-            id,
+        RunError error =
             new RunError(
                 outcome.exitCode(),
                 outcome.reason(),
                 outcome.summary(),
                 clock.instant(),
-                request.spec()));
+                request.spec());
+        errors.compute(id, (key, previous) -> error.after(previous));
       }
     } catch (KubemigrateException e) {
       LOG.warn("{}: {} (exit {})", name(id), e.getMessage(), e.exitCode().code());
