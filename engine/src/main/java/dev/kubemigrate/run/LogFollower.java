@@ -31,6 +31,9 @@ import java.util.function.Function;
  */
 final class LogFollower implements AutoCloseable {
 
+  /** How long after a container's end its runtime may still be writing its log. */
+  private static final Duration SETTLE = Duration.ofSeconds(1);
+
   private final KubernetesClient client;
   private final String namespace;
   private final RunListener listener;
@@ -165,6 +168,15 @@ final class LogFollower implements AutoCloseable {
         streams.remove(pod);
       }
       // The stream ended: the container ended, the pod went, or the connection broke.
+      if (clean && failures == 0 && endedAtOpen && lines.get() == before && !catchUp) {
+        // Opened after the container ended, yet empty: containerd 1.6 may not have written the
+        // container's output yet (RunIT.failingMigrationExitsOne lost a whole log so, twice).
+        // Read it once more, a moment after the container's end; a log that is really empty
+        // costs one request.
+        catchUp = true;
+        sleepUntilSettled(atOpen);
+        continue;
+      }
       if (clean && failures == 0 && endedAtOpen) {
         // Opened after the container ended, and read to its end without an error: the kubelet
         // sent the whole file. A followed stream that ends as the container exits is read once
@@ -281,6 +293,23 @@ final class LogFollower implements AutoCloseable {
     }
     Pod now = pods.apply(pod);
     return now == null ? podOrNull(pod) : now;
+  }
+
+  /** Waits until a second after the container's end (at most a second): its log is written. */
+  private void sleepUntilSettled(Pod pod) {
+    Instant finished =
+        Classifier.terminated(pod)
+            .map(t -> t.getFinishedAt() == null ? null : Instant.parse(t.getFinishedAt()))
+            .orElse(null);
+    long wait =
+        finished == null
+            ? SETTLE.toMillis()
+            : Math.min(
+                SETTLE.toMillis(),
+                Duration.between(Instant.now(), finished.plus(SETTLE)).toMillis());
+    if (wait > 0) {
+      sleep(wait);
+    }
   }
 
   private Pod podOrNull(String pod) {
