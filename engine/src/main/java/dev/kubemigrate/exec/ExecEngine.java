@@ -145,6 +145,7 @@ public final class ExecEngine {
     Integer exit;
     Reason reason;
     String message;
+    boolean started = false;
     try {
       if (interrupted) {
         // Claimed, but the command never started: nothing ran, and the record says so.
@@ -162,6 +163,7 @@ public final class ExecEngine {
         return RunOutcome.cancelled(abandoned, what(req) + ": interrupted before it started");
       }
       Process process = new ProcessBuilder(req.command()).redirectErrorStream(true).start();
+      started = true;
       child = process;
       if (interrupted) {
         stop(process);
@@ -188,10 +190,19 @@ public final class ExecEngine {
         message = "the lock was lost while the migration ran (" + message + ")";
       }
     } catch (IOException e) {
-      // The same as `run`'s StartError: the command is not in the image (exit 3).
       exit = null;
-      reason = Reason.COMMAND_NOT_FOUND;
-      message = "cannot run " + req.command().get(0) + ": " + e.getMessage();
+      if (!started) {
+        // The same as `run`'s StartError: the command is not in the image (exit 3).
+        reason = Reason.COMMAND_NOT_FOUND;
+        message = "cannot run " + req.command().get(0) + ": " + e.getMessage();
+      } else if (interrupted) {
+        // Stopping the command closed its output while it was read.
+        reason = Reason.INTERRUPTED;
+        message = "interrupted while the migration ran";
+      } else {
+        reason = Reason.ERROR;
+        message = "lost the command's output while it ran: " + e.getMessage();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       exit = null;
