@@ -555,113 +555,98 @@ public final class RunEngine {
    */
   private record Watched(Verdict verdict, LogTail tail, List<Pod> pods, Set<String> complete) {}
 
-  /** Watches (never polls) the Job and its pods until a terminal verdict; null if interrupted. */
   /** Once a run timed out, how long its still running container's log may hold the exit. */
   static final Duration DRAIN_WHILE_RUNNING = Duration.ofSeconds(1);
 
   /** How long a Job may be without a pod before its Events are watched for FailedCreate. */
   static final Duration EVENTS_AFTER = Duration.ofSeconds(1);
 
+  /** Watches (never polls) the Job and its pods until a terminal verdict; null if interrupted. */
   private Watched watch(String ns, String jobName, Duration grace, Instant deadline) {
     LogTail tail = new LogTail();
     // Informers list, then watch, and re-list when a watch breaks or expires (410 Gone), so a
     // dropped connection or an API server restart loses no change.
     try (LogFollower logs = new LogFollower(client, ns, listener, tail);
-        JobWatches.View view = watches.open(ns, jobName, changed)) {
+        JobWatches.View view = watches.open(ns, jobName, changed);
+        JobEvents events = new JobEvents(client, ns, changed, listener::progress)) {
       logs.lookUpPodsIn(view::pod);
       String shown = null;
       boolean seenJob = false;
       Instant jobSeenAt = null;
-      JobEvents events = null;
-      try {
-        while (!interrupted) {
-          Job job = view.job();
-          List<Pod> podList = view.pods();
-          podList.forEach(logs::follow);
-          if (job != null && jobSeenAt == null) {
-            jobSeenAt = clock.instant();
-          }
-          if (events == null
-              && job != null
-              && podList.isEmpty()
-              && !clock.instant().isBefore(jobSeenAt.plus(EVENTS_AFTER))) {
-            // No pod yet: only the Job's Events can say that the controller cannot create it.
-            events =
-                JobEvents.open(client, ns, job.getMetadata().getUid(), changed, listener::progress);
-          }
-          Verdict v =
-              Classifier.classify(
-                  job,
-                  podList,
-                  events == null ? List.of() : events.events(),
-                  clock.instant(),
-                  grace);
-          if (v.terminal()
-              && v.kind() == Verdict.Kind.FAILED
-              && v.exitCode() == null
-              && job != null) {
-            // The Job's verdict can arrive before its pod's last status: read the pods once more.
-            podList =
-                client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
-            v = Classifier.classify(job, podList, clock.instant(), grace);
-          }
-          if (job != null) {
-            seenJob = true;
-          } else if (seenJob) {
-            v =
-                Verdict.stop(
-                    Reason.JOB_DELETED,
-                    "the Job " + jobName + " was deleted before it finished",
-                    null);
-          }
-          String key = v.key();
-          if (!key.equals(shown)) {
-            listener.progress(v.message());
-            shown = key;
-          }
-          if (v.terminal()) {
-            if (v.kind() != Verdict.Kind.COULD_NOT_START) {
-              if (!podList.stream().allMatch(LogFollower::started)) {
-                // The Job's verdict can arrive before its pod's "running" or "terminated": a short
-                // migration's pod may still look unstarted here. Read the pods once more, so that
-                // the log of every pod that ran is followed.
-                podList =
-                    client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
-                podList.forEach(logs::follow);
-              }
-              if (v.kind() == Verdict.Kind.TIMED_OUT
-                  && !podList.stream().allMatch(LogFollower::ended)) {
-                // Past its deadline, the container is being stopped and its stream stays open
-                // while it is: the log read so far is the result's, and may not hold the exit.
-                logs.awaitDrained(Duration.ofMillis(500), DRAIN_WHILE_RUNNING);
-              } else {
-                // The container ended (the Job's verdict says so even when the pod's status
-                // lags): each stream ends by itself; read it to its end.
-                logs.awaitDrained(Duration.ofSeconds(15));
-              }
+      while (!interrupted) {
+        Job job = view.job();
+        List<Pod> podList = view.pods();
+        podList.forEach(logs::follow);
+        if (job != null && jobSeenAt == null) {
+          jobSeenAt = clock.instant();
+        }
+        if (job != null
+            && podList.isEmpty()
+            && !clock.instant().isBefore(jobSeenAt.plus(EVENTS_AFTER))) {
+          // No pod yet: only the Job's Events can say that the controller cannot create it.
+          events.open(job.getMetadata().getUid());
+        }
+        Verdict v = Classifier.classify(job, podList, events.events(), clock.instant(), grace);
+        if (v.terminal()
+            && v.kind() == Verdict.Kind.FAILED
+            && v.exitCode() == null
+            && job != null) {
+          // The Job's verdict can arrive before its pod's last status: read the pods once more.
+          podList = client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
+          v = Classifier.classify(job, podList, clock.instant(), grace);
+        }
+        if (job != null) {
+          seenJob = true;
+        } else if (seenJob) {
+          v =
+              Verdict.stop(
+                  Reason.JOB_DELETED,
+                  "the Job " + jobName + " was deleted before it finished",
+                  null);
+        }
+        String key = v.key();
+        if (!key.equals(shown)) {
+          listener.progress(v.message());
+          shown = key;
+        }
+        if (v.terminal()) {
+          if (v.kind() != Verdict.Kind.COULD_NOT_START) {
+            if (!podList.stream().allMatch(LogFollower::started)) {
+              // The Job's verdict can arrive before its pod's "running" or "terminated": a short
+              // migration's pod may still look unstarted here. Read the pods once more, so that
+              // the log of every pod that ran is followed.
+              podList =
+                  client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
+              podList.forEach(logs::follow);
             }
-            return new Watched(v, tail, podList, logs.completed());
+            if (v.kind() == Verdict.Kind.TIMED_OUT
+                && !podList.stream().allMatch(LogFollower::ended)) {
+              // Past its deadline, the container is being stopped and its stream stays open
+              // while it is: the log read so far is the result's, and may not hold the exit.
+              logs.awaitDrained(Duration.ofMillis(500), DRAIN_WHILE_RUNNING);
+            } else {
+              // The container ended (the Job's verdict says so even when the pod's status
+              // lags): each stream ends by itself; read it to its end.
+              logs.awaitDrained(Duration.ofSeconds(15));
+            }
           }
-          if (clock.instant().isAfter(deadline)) {
-            return new Watched(
-                Verdict.stop(
-                    Reason.CLIENT_DEADLINE_EXCEEDED,
-                    "the migration did not finish by "
-                        + deadline
-                        + " and Kubernetes did not stop it; stopping it now",
-                    null),
-                tail,
-                podList,
-                Set.of());
-          }
-          awaitChange();
+          return new Watched(v, tail, podList, logs.completed());
         }
-        return null;
-      } finally {
-        if (events != null) {
-          events.close();
+        if (clock.instant().isAfter(deadline)) {
+          return new Watched(
+              Verdict.stop(
+                  Reason.CLIENT_DEADLINE_EXCEEDED,
+                  "the migration did not finish by "
+                      + deadline
+                      + " and Kubernetes did not stop it; stopping it now",
+                  null),
+              tail,
+              podList,
+              Set.of());
         }
+        awaitChange();
       }
+      return null;
     } catch (KubernetesClientException e) {
       throw ApiErrors.translate(client, e, "watch", "jobs and pods", ns);
     }
