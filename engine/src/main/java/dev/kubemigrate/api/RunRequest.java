@@ -27,18 +27,6 @@ public record RunRequest(
     preflight = preflight == null ? PreflightMode.AUTO : preflight;
   }
 
-  /** The request without a pre-flight mode: {@link PreflightMode#AUTO}. */
-  public RunRequest(
-      MigrationSpec spec,
-      String namespace,
-      boolean retry,
-      int attempt,
-      String startedBy,
-      boolean deleteOnInterrupt,
-      String lockKey) {
-    this(spec, namespace, retry, attempt, startedBy, deleteOnInterrupt, lockKey, null);
-  }
-
   /** A request to run {@code spec} in {@code namespace}: attempt 1, no retry, the app's lock. */
   public static Builder of(MigrationSpec spec, String namespace) {
     return new Builder(spec, namespace);

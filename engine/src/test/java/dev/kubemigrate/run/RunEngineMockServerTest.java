@@ -224,7 +224,7 @@ class RunEngineMockServerTest {
   }
 
   private static RunRequest request(MigrationSpec spec, boolean retry) {
-    return new RunRequest(spec, NS, retry, 1, "test@host", false, null);
+    return RunRequest.of(spec, NS).retry(retry).startedBy("test@host").build();
   }
 
   private static MigrationSpec spec(String image) {

@@ -118,7 +118,7 @@ class SharedJobWatchesMockServerTest {
             () -> {
               try {
                 outcome.complete(
-                    engine.run(new RunRequest(spec, NS, false, 1, "test@host", false, null)));
+                    engine.run(RunRequest.of(spec, NS).startedBy("test@host").build()));
               } catch (RuntimeException e) {
                 outcome.completeExceptionally(e);
               }
