@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,12 +103,7 @@ class ApiErrorsIT {
           + " and resource: exit 5, no stack trace, JSON under -o json")
   void forbiddenIsOneLine(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
     // Given a service account with no rights at all
-    client
-        .serviceAccounts()
-        .inNamespace(ns.name())
-        .resource(
-            new ServiceAccountBuilder().withNewMetadata().withName("nobody").endMetadata().build())
-        .create();
+    ServiceAccounts.create(client, ns.name(), "nobody");
     Kubemigrate nobody = km.withKubeconfig(ServiceAccounts.kubeconfig(client, ns.name(), "nobody"));
     List<String[]> all = new ArrayList<>(commands(ns.name()));
     all.add(new String[] {"operator", "-n", ns.name(), "--metrics-port", "-1"});

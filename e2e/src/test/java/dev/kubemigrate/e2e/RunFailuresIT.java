@@ -3,7 +3,6 @@ package dev.kubemigrate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,12 +158,7 @@ class RunFailuresIT {
   @DisplayName("Without permission, run exits 5 naming the verb and resource, and creates nothing")
   void forbiddenNamesVerbAndResource(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
     // Given a service account with no rights at all
-    client
-        .serviceAccounts()
-        .inNamespace(ns.name())
-        .resource(
-            new ServiceAccountBuilder().withNewMetadata().withName("nobody").endMetadata().build())
-        .create();
+    ServiceAccounts.create(client, ns.name(), "nobody");
     Path config = ServiceAccounts.kubeconfig(client, ns.name(), "nobody");
     // When
     Kubemigrate.Result r =

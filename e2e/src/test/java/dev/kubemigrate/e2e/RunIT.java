@@ -116,14 +116,7 @@ class RunIT {
         .contains("PreflightFailed");
     assertThat(millis).isLessThan(10_000);
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
-    assertThat(
-            client
-                .configMaps()
-                .inNamespace(ns.name())
-                .withLabel("kubemigrate.dev/record")
-                .list()
-                .getItems())
-        .isEmpty();
+    assertThat(records(client, ns)).isEmpty();
     assertThat(client.leases().inNamespace(ns.name()).list().getItems()).isEmpty();
 
     // When the pre-flight is off, the pod says it
@@ -186,14 +179,7 @@ class RunIT {
         .contains("secret regcred (image pull secret) does not exist")
         .doesNotContain("u-9f3k2-value"); // a Secret's values are never printed
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
-    assertThat(
-            client
-                .configMaps()
-                .inNamespace(ns.name())
-                .withLabel("kubemigrate.dev/record")
-                .list()
-                .getItems())
-        .isEmpty();
+    assertThat(records(client, ns)).isEmpty();
 
     // When what it named is created, the same command runs
     client
@@ -205,16 +191,7 @@ class RunIT {
                 new io.fabric8.kubernetes.api.model.SecretBuilder(s)
                     .addToStringData("password", "pw")
                     .build());
-    client
-        .serviceAccounts()
-        .inNamespace(ns.name())
-        .resource(
-            new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName("migrator")
-                .endMetadata()
-                .build())
-        .create();
+    ServiceAccounts.create(client, ns.name(), "migrator");
     client
         .secrets()
         .inNamespace(ns.name())
@@ -352,14 +329,7 @@ class RunIT {
           .as(r.stderr())
           .isLessThanOrEqualTo(2);
     }
-    assertThat(
-            client
-                .configMaps()
-                .inNamespace(ns.name())
-                .withLabel("kubemigrate.dev/record")
-                .list()
-                .getItems())
-        .isEmpty();
+    assertThat(records(client, ns)).isEmpty();
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
   }
 
@@ -564,14 +534,18 @@ class RunIT {
   }
 
   private static ConfigMap onlyRecord(KubernetesClient client, TestNamespace ns) {
-    List<ConfigMap> records =
-        client
-            .configMaps()
-            .inNamespace(ns.name())
-            .withLabel("kubemigrate.dev/record", "true")
-            .list()
-            .getItems();
+    List<ConfigMap> records = records(client, ns);
     assertThat(records).hasSize(1);
     return records.get(0);
+  }
+
+  /** The ConfigMaps labelled as run records in the test's namespace, whatever the label's value. */
+  private static List<ConfigMap> records(KubernetesClient client, TestNamespace ns) {
+    return client
+        .configMaps()
+        .inNamespace(ns.name())
+        .withLabel("kubemigrate.dev/record")
+        .list()
+        .getItems();
   }
 }

@@ -30,6 +30,20 @@ final class ServiceAccounts {
     }
   }
 
+  /** Creates the service account NAME in the namespace, with no rights at all. */
+  static void create(KubernetesClient client, String namespace, String name) {
+    client
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build())
+        .create();
+  }
+
   /** A kubeconfig that authenticates as the service account, with its token and nothing else. */
   static Path kubeconfig(KubernetesClient client, String namespace, String serviceAccount) {
     Secret token =
