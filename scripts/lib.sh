@@ -29,6 +29,11 @@ KM_SCHED_PORT=11259
 KM_PROXY_HEALTHZ_PORT=11256
 KM_PROXY_METRICS_PORT=11249
 KM_NODE=kubemigrate-node
+# The local image registry (the CNCF distribution registry, htpasswd auth, plain HTTP) on the bridge:
+# containerd pulls from it as a production node pulls from a private registry.
+KM_REGISTRY_PORT=15000
+KM_REGISTRY="$KM_HOST_IP:$KM_REGISTRY_PORT"
+KM_REGISTRY_USER=kubemigrate
 
 # Images are built locally and never pulled: a registry name that cannot exist on the internet.
 KM_IMAGE_PREFIX=kubemigrate.local

@@ -85,4 +85,16 @@ deploy/operator/operator.yaml; `kubemigrate doctor --mode operator` checks exact
 - apiGroups: [coordination.k8s.io]
   resources: [leases]
   verbs: [get, list, watch, create, update, patch]
+# The pre-flight's reads (optional: without one it skips that check and says so). A Secret is read
+# for its key names and type only. Nodes and priority classes are cluster-wide: a Role cannot grant
+# them, and with watchNamespaces the pre-flight skips those two checks.
+- apiGroups: [""]
+  resources: [secrets, serviceaccounts]
+  verbs: [get]
+- apiGroups: [""]
+  resources: [resourcequotas, limitranges, nodes]
+  verbs: [list]
+- apiGroups: [scheduling.k8s.io]
+  resources: [priorityclasses]
+  verbs: [get]
 {{- end }}

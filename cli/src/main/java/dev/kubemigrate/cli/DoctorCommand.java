@@ -2,6 +2,8 @@ package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.PreflightMode;
 import dev.kubemigrate.doctor.Doctor;
 import dev.kubemigrate.doctor.Permissions.Mode;
 import dev.kubemigrate.engine.Kubemigrate;
@@ -21,7 +23,9 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Checks, with SelfSubjectAccessReviews, the permissions each mode needs in the namespace",
-      "and names any that are missing (exit 5). deploy/rbac has a Role per mode that grants them."
+      "and names any that are missing (exit 5). deploy/rbac has a Role per mode that grants them.",
+      "Given a migration (-f FILE, or run's flags), also runs its pre-flight without creating",
+      "anything, and names every problem that would stop it (exit 3)."
     })
 final class DoctorCommand implements Callable<Integer> {
 
@@ -34,15 +38,40 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Mixin private ClusterOptions cluster;
 
+  @Mixin private MigrationOptions migration;
+
+  @Option(
+      names = "--preflight",
+      paramLabel = "auto|strict",
+      description =
+          "With a migration (-f FILE, or --app, --image...): how its pre-flight treats a check this"
+              + " identity may not make (default auto: skip it and say so).")
+  private String preflightMode;
+
   @Mixin private HelpOption help;
+
+  private MigrationSpec spec;
+  private boolean strict;
 
   @Override
   public Integer call() {
+    if (migration.given()) {
+      // Checked before the cluster is touched, as run checks it.
+      spec = migration.toSpec();
+      strict =
+          PreflightMode.parse(preflightMode == null ? "auto" : preflightMode, "--preflight")
+              == PreflightMode.STRICT;
+    } else if (preflightMode != null) {
+      throw KubemigrateException.usage(
+          "--preflight %s needs a migration to check: -f FILE, or --app, --version and --image",
+          preflightMode);
+    }
     List<Mode> selected =
         modes == null || modes.isEmpty()
             ? List.of(Mode.RUN, Mode.AWAIT, Mode.EXEC)
             : modes.stream().map(DoctorCommand::mode).toList();
-    try (ClusterOptions.Connected connected = cluster.connect(null)) {
+    try (ClusterOptions.Connected connected =
+        cluster.connect(migration.given() ? migration.namespaceFromFile() : null)) {
       // Access reviews answer "allowed" for a namespace that does not exist: ask first.
       new Kubemigrate(connected.client(), java.time.Clock.systemUTC())
           .requireNamespace(connected.namespace());
@@ -52,7 +81,9 @@ final class DoctorCommand implements Callable<Integer> {
           "namespace %s at %s%n", connected.namespace(), connected.client().getMasterUrl());
       for (Mode mode : selected) {
         List<Doctor.Check> missing =
-            checks.stream().filter(c -> c.mode() == mode && !c.allowed()).toList();
+            checks.stream().filter(c -> c.mode() == mode && !c.allowed() && !c.optional()).toList();
+        List<Doctor.Check> skips =
+            checks.stream().filter(c -> c.mode() == mode && !c.allowed() && c.optional()).toList();
         System.out.printf(
             "%-6s %s%n",
             mode.label(),
@@ -67,14 +98,47 @@ final class DoctorCommand implements Callable<Integer> {
                         ? "deploy/operator/operator.yaml"
                         : "deploy/rbac/" + mode.label() + ".yaml")
                     + ")");
+        if (!skips.isEmpty()) {
+          System.out.printf(
+              "%-6s the pre-flight will skip what needs %s%n",
+              "",
+              skips.stream().map(c -> c.permission().toString()).collect(Collectors.joining(", ")));
+        }
       }
-      if (checks.stream().anyMatch(c -> !c.allowed())) {
+      if (migration.given()) {
+        preflight(connected);
+      }
+      if (checks.stream().anyMatch(c -> !c.allowed() && !c.optional())) {
         throw new KubemigrateException(
             ExitCode.KUBERNETES_API,
             "permissions are missing in namespace " + connected.namespace());
       }
       return 0;
     }
+  }
+
+  /** The pre-flight of the migration the options describe, as {@code run} would make it. */
+  private void preflight(ClusterOptions.Connected connected) {
+    Kubemigrate.Preflighted result =
+        Kubemigrate.preflight(connected.client(), spec, connected.namespace(), strict);
+    if (!result.skipped().isEmpty()) {
+      System.out.println("pre-flight skipped: " + String.join(", ", result.skipped()));
+    }
+    result.warnings().forEach(w -> System.out.println("pre-flight warning: " + w));
+    if (result.problems().isEmpty()) {
+      System.out.printf(
+          "pre-flight ok: %s %s (%s) can start in namespace %s%n",
+          spec.app(), spec.version(), spec.phase().label(), connected.namespace());
+      return;
+    }
+    for (String problem : result.problems()) {
+      System.out.println("pre-flight problem: " + problem);
+    }
+    throw new KubemigrateException(
+        ExitCode.COULD_NOT_START,
+        result.problems().size()
+            + (result.problems().size() == 1 ? " problem" : " problems")
+            + " would stop this migration before it starts");
   }
 
   private static Mode mode(String name) {

@@ -211,6 +211,11 @@ final class MigrationOptions {
     return spec.build().validate();
   }
 
+  /** Whether a migration is described at all: a file, an app or an image. */
+  boolean given() {
+    return file != null || app != null || image != null;
+  }
+
   /** {@code metadata.namespace} of the {@code -f} file, or {@code null} without one. */
   String namespaceFromFile() {
     MigrationFile fromFile = migrationFile();

@@ -87,7 +87,8 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
     return type == KubernetesClient.class
         || type == TestNamespace.class
         || type == Postgres.class
-        || type == Kubemigrate.class;
+        || type == Kubemigrate.class
+        || type == Registry.class;
   }
 
   @Override
@@ -96,6 +97,9 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
     Class<?> type = parameter.getParameter().getType();
     if (type == KubernetesClient.class) {
       return session.client;
+    }
+    if (type == Registry.class) {
+      return Registry.of(session.scripts);
     }
     if (type == Kubemigrate.class) {
       return new Kubemigrate(session.scripts.root(), session.kubeconfig);

@@ -140,8 +140,9 @@ class RunIT {
 
   @Test
   @DisplayName(
-      "The pre-flight names every problem at once (a Secret key, a service account, a pull secret),"
-          + " creates nothing, and the same command runs once they exist")
+      "The pre-flight names every problem at once (a Secret key, a service account, a pull secret,"
+          + " an exhausted ResourceQuota) in under 1 s, creates nothing, and the same command runs"
+          + " once they are fixed")
   void preflightNamesEveryProblem(Kubemigrate km, TestNamespace ns, KubernetesClient client)
       throws Exception {
     // Given a pod template whose env takes a key of a Secret that lacks it
@@ -161,6 +162,26 @@ class RunIT {
         template,
         "spec:\n  containers:\n  - name: migrate\n    env:\n    - name: PGPASSWORD\n"
             + "      valueFrom: {secretKeyRef: {name: shop-db, key: password}}\n");
+    // and a quota whose pods are all taken
+    client
+        .resourceQuotas()
+        .inNamespace(ns.name())
+        .resource(
+            new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("pods")
+                .endMetadata()
+                .withNewSpec()
+                .addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity("0"))
+                .endSpec()
+                .build())
+        .create();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () ->
+                client.resourceQuotas().inNamespace(ns.name()).withName("pods").get().getStatus()
+                    != null);
     Args args =
         Args.busyboxRun(ns, "shop", "1")
             .option("--pod-template", template.toString())
@@ -172,16 +193,31 @@ class RunIT {
     // Then
     assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
     assertThat(refused.stderr())
-        .contains("pre-flight found 3 problems")
+        .contains("pre-flight found 4 problems")
         .contains("secret shop-db has no key password (env PGPASSWORD of container migrate)")
         .contains("its keys: user")
         .contains("service account migrator")
         .contains("secret regcred (image pull secret) does not exist")
+        .contains("ResourceQuota pods allows 0 pods and 0 exist: no room for the pod")
         .doesNotContain("u-9f3k2-value"); // a Secret's values are never printed
+    // from the first line to the verdict, as the summary states it: "(exit 3, 0.4s)"
+    java.util.regex.Matcher took =
+        java.util.regex.Pattern.compile("\\(exit 3, ([0-9.]+)s\\)").matcher(refused.stderr());
+    assertThat(took.find()).as(refused.stderr()).isTrue();
+    assertThat(Double.parseDouble(took.group(1))).isLessThan(1.0);
+    // doctor, given the same migration, names the same problems, and creates nothing either
+    String[] doctorArgs = args.build();
+    doctorArgs[0] = "doctor";
+    Kubemigrate.Result doctor = km.run(doctorArgs);
+    assertThat(doctor.exitCode()).as(doctor.toString()).isEqualTo(3);
+    assertThat(doctor.stdout())
+        .contains("pre-flight problem: secret shop-db has no key password")
+        .contains("pre-flight problem: service account migrator")
+        .contains("pre-flight problem: ResourceQuota pods allows 0 pods");
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
     assertThat(records(client, ns)).isEmpty();
 
-    // When what it named is created, the same command runs
+    // When what it named is created, and the quota lifted, the same command runs
     client
         .secrets()
         .inNamespace(ns.name())
@@ -204,6 +240,7 @@ class RunIT {
                 .addToStringData(".dockerconfigjson", "{\"auths\":{}}")
                 .build())
         .create();
+    client.resourceQuotas().inNamespace(ns.name()).withName("pods").delete();
     Kubemigrate.Result ran = km.run(args.build());
     assertThat(ran.exitCode()).as(ran.toString()).isZero();
     assertThat(ran.stdout()).contains("migrated");

@@ -125,8 +125,8 @@ public enum Reason {
   PREFLIGHT_FAILED(
       "PreflightFailed",
       ExitCode.COULD_NOT_START,
-      "create what the message names (Secret, ConfigMap, key, service account, pull secret), or fix"
-          + " the reference; nothing was created, so run again as it is once it exists",
+      "fix what each problem names (a missing Secret, ConfigMap, key, service account or pull"
+          + " secret; a full ResourceQuota); nothing was created: run again as it is",
       true),
   JOB_REJECTED(
       "JobRejected",

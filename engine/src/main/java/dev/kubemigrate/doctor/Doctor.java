@@ -13,8 +13,11 @@ import java.util.List;
 /** Asks the API server, with SelfSubjectAccessReviews, whether this identity may do each mode. */
 public final class Doctor {
 
-  /** One answer: may this identity do this, for this mode. */
-  public record Check(Mode mode, Permission permission, boolean allowed) {}
+  /**
+   * One answer: may this identity do this, for this mode; {@code optional}: the pre-flight's reads,
+   * which it skips without.
+   */
+  public record Check(Mode mode, Permission permission, boolean allowed, boolean optional) {}
 
   private final KubernetesClient client;
 
@@ -26,7 +29,12 @@ public final class Doctor {
     List<Check> checks = new ArrayList<>();
     for (Mode mode : modes) {
       for (Permission p : Permissions.of(mode)) {
-        checks.add(new Check(mode, p, allowed(namespace, p)));
+        checks.add(new Check(mode, p, allowed(namespace, p), false));
+      }
+      if (Permissions.preflights(mode)) {
+        for (Permission p : Permissions.preflight()) {
+          checks.add(new Check(mode, p, allowed(namespace, p), true));
+        }
       }
     }
     return checks;
@@ -38,7 +46,7 @@ public final class Doctor {
         new SelfSubjectAccessReviewBuilder()
             .withNewSpec()
             .withNewResourceAttributes()
-            .withNamespace(namespace)
+            .withNamespace(Permissions.clusterScoped(p) ? null : namespace)
             .withGroup(p.group())
             .withResource(parts[0])
             .withSubresource(parts.length > 1 ? parts[1] : null)

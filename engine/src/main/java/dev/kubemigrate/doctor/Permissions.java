@@ -32,6 +32,32 @@ public final class Permissions {
 
   private Permissions() {}
 
+  /**
+   * What the pre-flight of {@code run} and the operator reads. None is required: without one, the
+   * pre-flight skips that check and says so. Secrets are read for their key names and type only.
+   */
+  public static List<Permission> preflight() {
+    List<Permission> p = new ArrayList<>();
+    add(p, "", "secrets", "get");
+    add(p, "", "serviceaccounts", "get");
+    add(p, "", "resourcequotas", "list");
+    add(p, "", "limitranges", "list");
+    // Cluster-scoped: a ClusterRole grants them.
+    add(p, "", "nodes", "list");
+    add(p, "scheduling.k8s.io", "priorityclasses", "get");
+    return List.copyOf(p);
+  }
+
+  /** Whether the mode runs the pre-flight (and so may use {@link #preflight()}). */
+  public static boolean preflights(Mode mode) {
+    return mode == Mode.RUN || mode == Mode.OPERATOR;
+  }
+
+  /** Whether {@code p} is of a cluster-scoped resource. */
+  public static boolean clusterScoped(Permission p) {
+    return p.resource().equals("nodes") || p.resource().equals("priorityclasses");
+  }
+
   public static List<Permission> of(Mode mode) {
     List<Permission> p = new ArrayList<>();
     switch (mode) {

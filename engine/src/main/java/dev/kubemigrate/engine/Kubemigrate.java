@@ -20,6 +20,8 @@ import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.KubeClients;
 import dev.kubemigrate.kube.Namespaces;
+import dev.kubemigrate.preflight.Preflight;
+import dev.kubemigrate.preflight.PreflightRules;
 import dev.kubemigrate.record.RecordCodec;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.run.JobWatches;
@@ -184,6 +186,16 @@ public final class Kubemigrate implements AutoCloseable {
   }
 
   /** The Job that `run` would create, as it would create it. Pure: no cluster. */
+  /** What the pre-flight found: problems, each with what to do, and the checks it skipped. */
+  public record Preflighted(List<String> problems, Set<String> skipped, List<String> warnings) {}
+
+  /** The pre-flight that {@code run} makes before it creates anything, on its own. */
+  public static Preflighted preflight(
+      KubernetesClient client, MigrationSpec spec, String namespace, boolean strict) {
+    PreflightRules.Result r = Preflight.check(client, namespace, spec, 1, strict);
+    return new Preflighted(r.problems(), new java.util.TreeSet<>(r.skipped()), r.warnings());
+  }
+
   public static Job renderJob(MigrationSpec spec, String namespace) {
     return new JobFactory().build(spec, namespace, 1);
   }

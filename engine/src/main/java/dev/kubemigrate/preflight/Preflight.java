@@ -1,30 +1,85 @@
 package dev.kubemigrate.preflight;
 
+import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.preflight.PreflightRules.Kind;
+import dev.kubemigrate.preflight.PreflightRules.Listing;
 import dev.kubemigrate.preflight.PreflightRules.Lookup;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Asks the API server what {@link PreflightRules} needs: one GET per named object, each at most
- * once. A Secret is read for its key names and type only: its values never leave this method. A
- * verb the identity lacks is an {@link Lookup.Unknown}, never an error.
+ * once, and one list each of the namespace's ResourceQuotas and LimitRanges and of the nodes. A
+ * Secret is read for its key names and type only: its values never leave this method. A verb the
+ * identity lacks is an {@link Lookup.Unknown}, never an error.
  */
 public final class Preflight {
 
   private Preflight() {}
 
+  /** Checks the pod of the Job that {@code spec}'s {@code attempt} makes in {@code namespace}. */
+  public static PreflightRules.Result check(
+      KubernetesClient client, String namespace, MigrationSpec spec, int attempt, boolean strict) {
+    PodSpec pod =
+        new JobFactory().build(spec, namespace, attempt).getSpec().getTemplate().getSpec();
+    return check(client, namespace, pod, strict);
+  }
+
   /** Checks {@code pod} in {@code namespace}; {@code strict}: a check that cannot be made fails. */
   public static PreflightRules.Result check(
       KubernetesClient client, String namespace, PodSpec pod, boolean strict) {
-    return PreflightRules.check(pod, (kind, name) -> ask(client, namespace, kind, name), strict);
+    PreflightRules.Cluster cluster =
+        new PreflightRules.Cluster() {
+          @Override
+          public Lookup lookup(Kind kind, String name) {
+            return ask(client, namespace, kind, name);
+          }
+
+          @Override
+          public Listing<ResourceQuota> quotas() {
+            return list(
+                "resourcequotas",
+                () -> client.resourceQuotas().inNamespace(namespace).list().getItems());
+          }
+
+          @Override
+          public Listing<LimitRange> limitRanges() {
+            return list(
+                "limitranges", () -> client.limitRanges().inNamespace(namespace).list().getItems());
+          }
+
+          @Override
+          public Listing<Node> nodes() {
+            return list("nodes", () -> client.nodes().list().getItems());
+          }
+        };
+    return PreflightRules.check(pod, cluster, strict);
+  }
+
+  private static <T> Listing<T> list(String resource, Supplier<List<T>> items) {
+    try {
+      return Listing.of(items.get());
+    } catch (KubernetesClientException e) {
+      return Listing.unknown(why(e, "list " + resource));
+    }
+  }
+
+  private static String why(KubernetesClientException e, String verb) {
+    return e.getCode() == 403 ? "no permission to " + verb : "the API server said " + e.getCode();
   }
 
   private static Lookup ask(KubernetesClient client, String namespace, Kind kind, String name) {
@@ -46,12 +101,13 @@ public final class Preflight {
           ServiceAccount sa = client.serviceAccounts().inNamespace(namespace).withName(name).get();
           yield sa == null ? new Lookup.Absent() : new Lookup.Present(Set.of(), null);
         }
+        case PRIORITY_CLASS -> {
+          PriorityClass pc = client.scheduling().v1().priorityClasses().withName(name).get();
+          yield pc == null ? new Lookup.Absent() : new Lookup.Present(Set.of(), null);
+        }
       };
     } catch (KubernetesClientException e) {
-      return new Lookup.Unknown(
-          e.getCode() == 403
-              ? "no permission to get " + kind.resource()
-              : "the API server said " + e.getCode());
+      return new Lookup.Unknown(why(e, "get " + kind.resource()));
     }
   }
 

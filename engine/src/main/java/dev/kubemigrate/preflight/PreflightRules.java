@@ -5,8 +5,11 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
@@ -23,7 +26,9 @@ import java.util.TreeSet;
  * argument. Every Secret and ConfigMap that {@code env}, {@code envFrom} and volumes (projected
  * ones included) of every container and init container name, and each key they name, unless the
  * reference is optional; the service account; each image pull secret, and that it is of a registry
- * type. All problems at once, each with what to do.
+ * type; a named priority class; room in the namespace's ResourceQuotas within its LimitRanges
+ * ({@link Capacity}); a node that can take the pod ({@link Placement}). All problems at once, each
+ * with what to do.
  */
 public final class PreflightRules {
 
@@ -31,7 +36,8 @@ public final class PreflightRules {
   public enum Kind {
     SECRET("secret", "secrets"),
     CONFIG_MAP("configmap", "configmaps"),
-    SERVICE_ACCOUNT("service account", "serviceaccounts");
+    SERVICE_ACCOUNT("service account", "serviceaccounts"),
+    PRIORITY_CLASS("priority class", "priorityclasses");
 
     private final String label;
     private final String resource;
@@ -62,14 +68,47 @@ public final class PreflightRules {
     record Unknown(String why) implements Lookup {}
   }
 
-  /** Answers for the pre-flight; each object is asked for once. */
+  /** A list the cluster answers with, or why it could not (then the check is skipped). */
+  public record Listing<T>(List<T> items, String unknown) {
+    public static <T> Listing<T> of(List<T> items) {
+      return new Listing<>(List.copyOf(items), null);
+    }
+
+    public static <T> Listing<T> unknown(String why) {
+      return new Listing<>(null, why);
+    }
+
+    public boolean known() {
+      return unknown == null;
+    }
+  }
+
+  /**
+   * Answers for the pre-flight; each object is asked for once. The lists default to a namespace
+   * without quotas or LimitRanges, and nodes that could not be listed.
+   */
   @FunctionalInterface
   public interface Cluster {
     Lookup lookup(Kind kind, String name);
+
+    default Listing<ResourceQuota> quotas() {
+      return Listing.of(List.of());
+    }
+
+    default Listing<LimitRange> limitRanges() {
+      return Listing.of(List.of());
+    }
+
+    default Listing<Node> nodes() {
+      return Listing.unknown("not asked");
+    }
   }
 
-  /** The outcome: problems, each with what to do, and the checks skipped for want of a verb. */
-  public record Result(List<String> problems, Set<String> skipped) {
+  /**
+   * The outcome: problems, each with what to do; the checks skipped for want of a verb; and
+   * warnings, which do not stop the run.
+   */
+  public record Result(List<String> problems, Set<String> skipped, List<String> warnings) {
     public boolean ok() {
       return problems.isEmpty();
     }
@@ -91,6 +130,38 @@ public final class PreflightRules {
     Cluster once =
         (kind, name) -> asked.computeIfAbsent(kind + "/" + name, k -> cluster.lookup(kind, name));
     Checker checker = new Checker(once, strict, problems, skipped);
+    references(pod, checker);
+    String priorityClass = pod.getPriorityClassName();
+    if (priorityClass != null && !priorityClass.isBlank()) {
+      checker.exists(Kind.PRIORITY_CLASS, priorityClass, false, "priorityClassName of the pod");
+    }
+    Listing<LimitRange> limitRanges = cluster.limitRanges();
+    Listing<ResourceQuota> quotas = cluster.quotas();
+    checker.listed("limitranges", limitRanges);
+    checker.listed("resourcequotas", quotas);
+    Capacity.check(
+        pod,
+        limitRanges.known() ? limitRanges.items() : List.of(),
+        quotas.known() ? quotas.items() : List.of(),
+        problems);
+    Listing<Node> nodes = cluster.nodes();
+    List<String> warnings = new ArrayList<>();
+    if (nodes.known()) {
+      // Nodes come and go: an autoscaler (cluster-autoscaler, Karpenter, Fargate) adds one for a
+      // pod that none fits now. So a misfit stops the run only when strict; else it is said, and
+      // the scheduler's Unschedulable ends the run after the startup grace if no node comes.
+      Placement.check(pod, nodes.items(), strict ? problems : warnings);
+    } else if (Placement.constrained(pod)) {
+      // A pod that says nothing of where it runs would only be checked against taints: not worth a
+      // line on every run of an identity that may not list nodes.
+      checker.listed("nodes", nodes);
+    }
+    return new Result(
+        List.copyOf(new LinkedHashSet<>(problems)), Set.copyOf(skipped), List.copyOf(warnings));
+  }
+
+  /** Every Secret, ConfigMap, service account and pull secret the pod names. */
+  private static void references(PodSpec pod, Checker checker) {
     List<Container> containers = new ArrayList<>();
     if (pod.getInitContainers() != null) {
       containers.addAll(pod.getInitContainers());
@@ -182,7 +253,7 @@ public final class PreflightRules {
     }
     String sa = pod.getServiceAccountName();
     if (sa != null && !sa.isBlank()) {
-      checker.exists(Kind.SERVICE_ACCOUNT, sa, false, "the pod (--service-account)");
+      checker.exists(Kind.SERVICE_ACCOUNT, sa, false, "serviceAccountName of the pod");
     }
     for (LocalObjectReference ref :
         pod.getImagePullSecrets() == null
@@ -190,7 +261,6 @@ public final class PreflightRules {
             : pod.getImagePullSecrets()) {
       checker.pullSecret(ref.getName());
     }
-    return new Result(List.copyOf(new LinkedHashSet<>(problems)), Set.copyOf(skipped));
   }
 
   /** The problems as one line: how many, then each. */
@@ -240,11 +310,24 @@ public final class PreflightRules {
                 + " ("
                 + usedBy
                 + ") does not exist: create it"
-                + (kind == Kind.SERVICE_ACCOUNT
+                + (kind == Kind.SERVICE_ACCOUNT || kind == Kind.PRIORITY_CLASS
                     ? ", or fix the name"
                     : ", or mark the reference optional"));
       }
       return null;
+    }
+
+    /** A list that could not be read: a problem in strict, else a skipped check. */
+    void listed(String resource, Listing<?> listing) {
+      if (listing.known()) {
+        return;
+      }
+      if (strict) {
+        problems.add(
+            "cannot check " + resource + ": " + listing.unknown() + " (--preflight strict)");
+      } else {
+        skipped.add(resource + " (" + listing.unknown() + ")");
+      }
     }
 
     void exists(Kind kind, String name, Boolean optional, String usedBy) {

@@ -29,7 +29,6 @@ import dev.kubemigrate.record.RecordWatch;
 import dev.kubemigrate.record.StoredRecord;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -145,21 +144,20 @@ public final class RunEngine {
 
   /** The pre-flight of the pod this request would create: a refusal, or empty when it may go. */
   private Optional<RunOutcome> preflight(RunRequest request) {
-    PodSpec pod =
-        new JobFactory()
-            .build(request.spec(), request.namespace(), request.attempt())
-            .getSpec()
-            .getTemplate()
-            .getSpec();
     PreflightRules.Result result =
         Preflight.check(
-            client, request.namespace(), pod, request.preflight() == PreflightMode.STRICT);
+            client,
+            request.namespace(),
+            request.spec(),
+            request.attempt(),
+            request.preflight() == PreflightMode.STRICT);
     if (!result.skipped().isEmpty()) {
       listener.progress(
           "pre-flight skipped what this identity may not read: "
               + String.join(", ", result.skipped())
               + " (--preflight strict makes that a failure)");
     }
+    result.warnings().forEach(w -> listener.progress("pre-flight warning: " + w));
     if (result.ok()) {
       return Optional.empty();
     }

@@ -131,7 +131,7 @@ class PreflightRulesTest {
             "secret tls (volume certs) does not exist: create it, or mark the reference optional",
             "configmap settings has no key missing.conf (volume conf): add it, or fix the item; its"
                 + " keys: url",
-            "service account no-such-sa (the pod (--service-account)) does not exist: create it, or"
+            "service account no-such-sa (serviceAccountName of the pod) does not exist: create it, or"
                 + " fix the name",
             "secret no-such-regcred (image pull secret) does not exist: create it, or mark the"
                 + " reference optional",
