@@ -33,6 +33,11 @@ public enum Reason {
       "Evicted",
       ExitCode.FAILED,
       "the node evicted the pod (resource pressure): check the node, then start a new attempt"),
+  DISRUPTED(
+      "Disrupted",
+      ExitCode.FAILED,
+      "the cluster stopped the pod (preemption, a drain, a taint, its node gone or shut down), not"
+          + " the migration: check the database, then start a new attempt"),
   BACKOFF_LIMIT_EXCEEDED(
       "BackoffLimitExceeded",
       ExitCode.FAILED,

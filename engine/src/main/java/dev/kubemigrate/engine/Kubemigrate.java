@@ -20,6 +20,7 @@ import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.KubeClients;
 import dev.kubemigrate.kube.Namespaces;
+import dev.kubemigrate.kube.ServerVersion;
 import dev.kubemigrate.preflight.Preflight;
 import dev.kubemigrate.preflight.PreflightRules;
 import dev.kubemigrate.record.RecordCodec;
@@ -66,6 +67,9 @@ public final class Kubemigrate implements AutoCloseable {
   private final JobWatches watches;
   private final RecordCache records;
 
+  /** The API server's version, read once for every run of this instance (the operator's many). */
+  private final Supplier<ServerVersion> serverVersion;
+
   /** Each run watches its own Job and pods: what one command needs. */
   public Kubemigrate(KubernetesClient client, Clock clock) {
     this(client, clock, JobWatches.perRun(client), null);
@@ -77,6 +81,7 @@ public final class Kubemigrate implements AutoCloseable {
     this.clock = clock;
     this.watches = watches;
     this.records = records;
+    this.serverVersion = ServerVersion.once(client);
   }
 
   /**
@@ -125,7 +130,7 @@ public final class Kubemigrate implements AutoCloseable {
 
   /** `kubemigrate run` and the operator: the migration, once per (app, phase, version). */
   public Call run(RunRequest request, RunListener listener) {
-    RunEngine engine = new RunEngine(client, clock, listener, watches, records);
+    RunEngine engine = new RunEngine(client, clock, listener, watches, records, serverVersion);
     return call(() -> engine.run(request), engine::interrupt);
   }
 

@@ -1,6 +1,7 @@
 package dev.kubemigrate.job;
 
 import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.kube.ServerVersion;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -34,6 +35,13 @@ import java.util.Set;
  * values win over the template's, env vars are merged by name, lists (envFrom, tolerations, image
  * pull secrets) are appended to, and everything else (volumes, other containers, security contexts,
  * ...) is kept as it is.
+ *
+ * <p>Built for the server it is sent to, where a newer server can do better, and only there: on
+ * Kubernetes 1.29 and later (JobPodReplacementPolicy, beta and on by default since 1.29, GA in
+ * 1.34), a Job that may retry ({@code backoffLimit > 0}) has {@code podReplacementPolicy: Failed},
+ * so that a retry's pod starts only once the pod before it has stopped, never beside a pod that is
+ * still being stopped (a drain, a preemption), as two migrations at once. For any other server, or
+ * one whose version is not known, the Job is exactly what it is for Kubernetes 1.20.
  */
 public final class JobFactory {
 
@@ -42,6 +50,9 @@ public final class JobFactory {
 
   /** Tells {@code kubectl logs} and {@code kubectl exec} which container to default to. */
   static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
+
+  /** A retry's pod starts once the pod before it reached phase Failed (Kubernetes 1.29+). */
+  static final String POD_REPLACEMENT_POLICY = "Failed";
 
   // Labels the Job controller sets on its pods: copied from another Job's pod, they would make the
   // API server reject the Job, because they cannot match its own selector.
@@ -61,6 +72,14 @@ public final class JobFactory {
    * @param attempt 1 for the first attempt
    */
   public Job build(MigrationSpec spec, String namespace, int attempt) {
+    return build(spec, namespace, attempt, ServerVersion.UNKNOWN);
+  }
+
+  /**
+   * The Job for attempt {@code attempt} of {@code spec}, for an API server of version {@code
+   * server}: see the class's comment for what differs by version.
+   */
+  public Job build(MigrationSpec spec, String namespace, int attempt, ServerVersion server) {
     String name = RunNames.jobName(spec.app(), spec.phase(), spec.version(), attempt);
     Map<String, String> labels =
         Labels.forAttempt(spec.app(), spec.phase(), spec.version(), attempt);
@@ -68,20 +87,27 @@ public final class JobFactory {
     annotations.put(Labels.VERSION_ANNOTATION, spec.version());
     annotations.put(Labels.SPEC_HASH_ANNOTATION, SpecHash.of(spec));
 
-    return new JobBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .withLabels(labels)
-        .withAnnotations(annotations)
-        .endMetadata()
-        .withNewSpec()
-        .withBackoffLimit(spec.retries())
-        .withActiveDeadlineSeconds(wholeSeconds(spec.timeout()))
-        .withTtlSecondsAfterFinished(Math.toIntExact(spec.ttlAfterFinished().toSeconds()))
-        .withTemplate(podTemplate(spec, labels, annotations))
-        .endSpec()
-        .build();
+    Job job =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .withAnnotations(annotations)
+            .endMetadata()
+            .withNewSpec()
+            .withBackoffLimit(spec.retries())
+            .withActiveDeadlineSeconds(wholeSeconds(spec.timeout()))
+            .withTtlSecondsAfterFinished(Math.toIntExact(spec.ttlAfterFinished().toSeconds()))
+            .withTemplate(podTemplate(spec, labels, annotations))
+            .endSpec()
+            .build();
+    if (spec.retries() > 0 && server.atLeast(1, 29)) {
+      // Kubernetes' default (TerminatingOrFailed) starts the next try as soon as a pod is marked
+      // for deletion, while it may still run; older servers drop the field (an alpha gate, 1.28).
+      job.getSpec().setPodReplacementPolicy(POD_REPLACEMENT_POLICY);
+    }
+    return job;
   }
 
   private static PodTemplateSpec podTemplate(

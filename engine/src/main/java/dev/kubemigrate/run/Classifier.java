@@ -101,11 +101,14 @@ final class Classifier {
       if (!"True".equals(c.getStatus())) {
         continue;
       }
+      // The interim conditions decide as the terminal ones do, without waiting for the pods to
+      // stop: FailureTarget since Kubernetes 1.26 (a pod failure policy's FailJob), and since 1.31
+      // FailureTarget and SuccessCriteriaMet for every end, whose Failed or Complete follows only
+      // once no pod is terminating (the Jobs concept page, "Terminal Job conditions").
       switch (c.getType()) {
         case "Complete", "SuccessCriteriaMet" -> {
           return Optional.of(Verdict.stop(Reason.COMPLETED, "the migration succeeded", 0));
         }
-        // FailureTarget (Kubernetes 1.26+) comes before Failed, while pods are still stopping.
         case "Failed", "FailureTarget" -> {
           return Optional.of(failure(c, pods));
         }
@@ -132,6 +135,10 @@ final class Classifier {
             Reason.EVICTED, "the pod was evicted: " + pod.getStatus().getMessage(), null);
       }
       Optional<ContainerStateTerminated> t = terminated(pod);
+      Optional<Verdict> disrupted = disrupted(pod, t);
+      if (disrupted.isPresent()) {
+        return disrupted.get();
+      }
       if (t.isPresent()) {
         ContainerStateTerminated term = t.get();
         if ("OOMKilled".equals(term.getReason())) {
@@ -156,6 +163,39 @@ final class Classifier {
       message = condition.getReason() + ": " + message;
     }
     return Verdict.stop(known.orElse(Reason.JOB_FAILED), message, null);
+  }
+
+  /**
+   * A pod that the cluster stopped, not the migration: Kubernetes 1.26+ marks such a pod with the
+   * condition {@code DisruptionTarget=True} before deleting it (the scheduler's preemption, the
+   * Eviction API of a drain, the taint manager, pod GC of a node that is gone, the kubelet), and
+   * the exit code that follows is the kill's, not the migration's. Only for a pod that failed or is
+   * being deleted: the condition is set back to False when a disruption does not go ahead.
+   */
+  private static Optional<Verdict> disrupted(Pod pod, Optional<ContainerStateTerminated> ended) {
+    PodCondition c = condition(pod, "DisruptionTarget");
+    boolean stopping =
+        pod.getMetadata() != null && pod.getMetadata().getDeletionTimestamp() != null
+            || pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase());
+    if (c == null || !"True".equals(c.getStatus()) || !stopping) {
+      return Optional.empty();
+    }
+    String reason = c.getReason() == null ? "DisruptionTarget" : c.getReason();
+    String what =
+        switch (reason) {
+          case "PreemptionByScheduler" -> "the pod was preempted by the scheduler";
+          case "EvictionByEvictionAPI" -> "the pod was evicted through the Eviction API (a drain?)";
+          case "DeletionByTaintManager" -> "the pod was deleted for a NoExecute taint of its node";
+          case "DeletionByPodGC" -> "the pod's node is gone";
+          case "TerminationByKubelet" -> "the kubelet stopped the pod";
+          default -> "the pod was disrupted";
+        };
+    String message = oneLine(c.getMessage());
+    return Optional.of(
+        Verdict.stop(
+            Reason.DISRUPTED,
+            what + " (" + reason + ")" + (message.isEmpty() ? "" : ": " + message),
+            ended.map(ContainerStateTerminated::getExitCode).orElse(null)));
   }
 
   /** A container that could not even start: its command missing, a broken mount, … (exit 3). */

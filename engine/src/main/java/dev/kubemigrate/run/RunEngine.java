@@ -20,6 +20,7 @@ import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.ChangeSignal;
+import dev.kubemigrate.kube.ServerVersion;
 import dev.kubemigrate.lock.AppLock;
 import dev.kubemigrate.preflight.Preflight;
 import dev.kubemigrate.preflight.PreflightRules;
@@ -42,6 +43,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -80,6 +82,9 @@ public final class RunEngine {
   private final JobWatches watches;
   private final RecordCache records;
 
+  /** The API server's version, for the Job it is sent: asked once, when a Job is created. */
+  private final Supplier<ServerVersion> server;
+
   public RunEngine(KubernetesClient client, Clock clock, RunListener listener) {
     this(client, clock, listener, JobWatches.perRun(client), null);
   }
@@ -94,6 +99,21 @@ public final class RunEngine {
       RunListener listener,
       JobWatches watches,
       RecordCache records) {
+    this(client, clock, listener, watches, records, ServerVersion.once(client));
+  }
+
+  /**
+   * The same, with {@code server}: the API server's version, which a caller that drives many runs
+   * against one server reads once for all of them.
+   */
+  public RunEngine(
+      KubernetesClient client,
+      Clock clock,
+      RunListener listener,
+      JobWatches watches,
+      RecordCache records,
+      Supplier<ServerVersion> server) {
+    this.server = server;
     this.watches = watches;
     this.records = records;
     this.client = client;
@@ -532,7 +552,7 @@ public final class RunEngine {
   }
 
   private Job createJob(MigrationSpec spec, String ns, RunRecord r) {
-    Job desired = new JobFactory().build(spec, ns, r.attempt());
+    Job desired = new JobFactory().build(spec, ns, r.attempt(), server.get());
     try {
       Job created = client.batch().v1().jobs().inNamespace(ns).resource(desired).create();
       listener.progress("created Job " + ns + "/" + r.jobName() + " (image " + spec.image() + ")");

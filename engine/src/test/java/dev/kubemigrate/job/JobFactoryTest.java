@@ -5,6 +5,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.kube.ServerVersion;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -46,6 +47,42 @@ class JobFactoryTest {
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(900L);
     assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(86_400);
     assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+  }
+
+  @Test
+  @DisplayName("for 1.20, an unknown server and up to 1.28, the Job is exactly the Job of 1.20")
+  void olderServersGetTodaysJob() {
+    // Given a spec that may retry
+    MigrationSpec spec = TestSpecs.shop().retries(2).build().validate();
+    Job today = factory.build(spec, "shop", 1);
+
+    // When / Then
+    for (ServerVersion server :
+        List.of(ServerVersion.UNKNOWN, new ServerVersion(1, 20), new ServerVersion(1, 28))) {
+      assertThat(factory.build(spec, "shop", 1, server)).as("for %s", server).isEqualTo(today);
+    }
+    assertThat(today.getSpec().getPodReplacementPolicy()).isNull();
+  }
+
+  @Test
+  @DisplayName("from 1.29, a Job that may retry starts a retry only once the pod before it stopped")
+  void newerServersReplaceOnlyFailedPods() {
+    // Given JobPodReplacementPolicy: beta and on by default since 1.29 (kubernetes#121491), GA in
+    // 1.34; staging/src/k8s.io/api/batch/v1/types.go, JobSpec.PodReplacementPolicy
+    MigrationSpec retrying = TestSpecs.shop().retries(2).build().validate();
+    MigrationSpec once = TestSpecs.shop().build().validate();
+
+    // When
+    Job v129 = factory.build(retrying, "shop", 1, new ServerVersion(1, 29));
+    Job v135 = factory.build(retrying, "shop", 1, new ServerVersion(1, 35));
+    Job noRetry = factory.build(once, "shop", 1, new ServerVersion(1, 35));
+
+    // Then: only that field differs; a Job without retries has no replacement to hold back
+    assertThat(v129.getSpec().getPodReplacementPolicy()).isEqualTo("Failed");
+    assertThat(v135.getSpec().getPodReplacementPolicy()).isEqualTo("Failed");
+    v135.getSpec().setPodReplacementPolicy(null);
+    assertThat(v135).isEqualTo(factory.build(retrying, "shop", 1));
+    assertThat(noRetry).isEqualTo(factory.build(once, "shop", 1));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.kubemigrate.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubemigrate.api.Reason;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -122,6 +123,218 @@ class ClassifierTest {
             CREATED,
             GRACE);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.FAILED);
+  }
+
+  // ---- Kubernetes 1.31+: the interim conditions, before Failed and Complete
+  // ----------------------
+  //
+  // Shapes from kubernetes/kubernetes pkg/controller/job/job_controller.go (commit 6ae037f1,
+  // release-1.31 era): newFailureCondition() adds FailureTarget instead of Failed when
+  // delayTerminalCondition() (JobManagedBy or JobPodReplacementPolicy on, the default since 1.31),
+  // with the reasons and messages of staging/src/k8s.io/api/batch/v1/types.go
+  // (JobReasonBackoffLimitExceeded, JobReasonDeadlineExceeded, JobReasonPodFailurePolicy);
+  // enactJobFinished() adds Failed or Complete only once status.terminating is 0. See also the
+  // Jobs concept page, "Terminal Job conditions" and "Termination of Job pods" (v1.31+).
+
+  @Test
+  @DisplayName(
+      "1.31+: FailureTarget/BackoffLimitExceeded fails the run from its pod, before Failed")
+  void failureTargetBackoffLimitUsesThePod() {
+    // Given the interim condition alone, and the pod that failed
+    Job job =
+        job("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    Pod pod =
+        new PodBuilder(pod(terminated(3, "Error")))
+            .editStatus()
+            .withPhase("Failed")
+            .endStatus()
+            .build();
+    // When
+    Verdict v = Classifier.classify(job, List.of(pod), CREATED, GRACE);
+    // Then
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.FAILED);
+    assertThat(v.reason()).isEqualTo(Reason.ERROR);
+    assertThat(v.exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName(
+      "1.31+: FailureTarget/DeadlineExceeded times out while the pod is still being stopped")
+  void failureTargetDeadlineWhilePodTerminates() {
+    // Given the deadline's interim condition, status.terminating 1, and the pod still running
+    Job job =
+        new JobBuilder(
+                job(
+                    "FailureTarget",
+                    "DeadlineExceeded",
+                    "Job was active longer than specified deadline"))
+            .editStatus()
+            .withActive(0)
+            .withTerminating(1)
+            .endStatus()
+            .build();
+    Pod pod = terminating(pod(running()));
+    // When
+    Verdict v = Classifier.classify(job, List.of(pod), CREATED, GRACE);
+    // Then
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.TIMED_OUT);
+    assertThat(v.reason()).isEqualTo(Reason.DEADLINE_EXCEEDED);
+  }
+
+  @Test
+  @DisplayName("1.31+: FailureTarget/PodFailurePolicy names the exit code of the pod that failed")
+  void failureTargetPodFailurePolicy() {
+    // Given the message of pod_failure_policy.go's FailJob rule on exit codes
+    Job job =
+        job(
+            "FailureTarget",
+            "PodFailurePolicy",
+            "Container migrate for pod shop/j-abcde failed with exit code 42 matching FailJob rule"
+                + " at index 0");
+    // When
+    Verdict v = Classifier.classify(job, List.of(pod(terminated(42, "Error"))), CREATED, GRACE);
+    // Then
+    assertThat(v.reason()).isEqualTo(Reason.ERROR);
+    assertThat(v.exitCode()).isEqualTo(42);
+  }
+
+  @Test
+  @DisplayName("1.31+: SuccessCriteriaMet/CompletionsReached is success, before Complete")
+  void successCriteriaMetIsSuccess() {
+    // Given the interim condition that kubernetes#126074 (1.31) gave the reason CompletionsReached
+    Job job =
+        job(
+            "SuccessCriteriaMet",
+            "CompletionsReached",
+            "Reached expected number of succeeded pods");
+    // When
+    Verdict v = Classifier.classify(job, List.of(pod(terminated(0, "Completed"))), CREATED, GRACE);
+    // Then
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.SUCCEEDED);
+    assertThat(v.reason()).isEqualTo(Reason.COMPLETED);
+  }
+
+  @Test
+  @DisplayName("A condition that is not True decides nothing")
+  void falseConditionsDecideNothing() {
+    Job job =
+        new JobBuilder(job(null, null))
+            .editStatus()
+            .addNewCondition()
+            .withType("FailureTarget")
+            .withStatus("False")
+            .endCondition()
+            .endStatus()
+            .build();
+    assertThat(Classifier.classify(job, List.of(pod(running())), CREATED, GRACE).kind())
+        .isEqualTo(Verdict.Kind.RUNNING);
+  }
+
+  // ---- DisruptionTarget: the cluster stopped the pod --------------------------------------------
+  //
+  // The pod condition of staging/src/k8s.io/api/core/v1/types.go (DisruptionTarget, status True;
+  // PodDisruptionConditions beta 1.26, GA 1.31), its reasons as the Pod disruption conditions of
+  // kubernetes.io/docs/concepts/workloads/pods/disruptions/ list them, and their messages as
+  // each sender writes them: pkg/scheduler/framework/preemption/preemption.go (commit 98be7dfc),
+  // pkg/registry/core/pod/storage/eviction.go, pkg/controller/tainteviction/taint_eviction.go
+  // (commit 5ce22905), pkg/controller/podgc/gc_controller.go and
+  // pkg/kubelet/nodeshutdown/nodeshutdown_manager.go.
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "PreemptionByScheduler | default-scheduler: preempting to accommodate a higher priority"
+            + " pod | preempted by the scheduler",
+        "EvictionByEvictionAPI | Eviction API: evicting | Eviction API",
+        "DeletionByTaintManager | Taint manager: deleting due to NoExecute taint | NoExecute taint",
+        "DeletionByPodGC | PodGC: node no longer exists | node is gone",
+        "TerminationByKubelet | Pod was terminated in response to imminent node shutdown. | kubelet"
+      })
+  @DisplayName(
+      "A disrupted pod fails the run as Disrupted, with the condition's reason and message")
+  void disruptionTargetIsDisrupted(String reason, String message, String says) {
+    // Given the Job's verdict (the deleted pod counts as failed), and the pod being stopped
+    Pod pod = terminating(disruptionTarget(pod(terminated(143, "Error")), reason, message));
+    Job job =
+        job("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    // When
+    Verdict v = Classifier.classify(job, List.of(pod), CREATED, GRACE);
+    // Then: not the migration's exit 143 as its own failure
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.FAILED);
+    assertThat(v.reason()).isEqualTo(Reason.DISRUPTED);
+    assertThat(v.reason().exitCode().code()).isEqualTo(1);
+    assertThat(v.message()).contains(says).contains("(" + reason + ")").contains(message);
+    assertThat(v.exitCode()).isEqualTo(143);
+  }
+
+  @Test
+  @DisplayName("Up to 1.30, Failed comes at once: a disrupted pod is Disrupted there too")
+  void disruptionTargetWithFailed() {
+    Pod pod =
+        new PodBuilder(
+                disruptionTarget(
+                    pod(running()),
+                    "PreemptionByScheduler",
+                    "default-scheduler: preempting to accommodate a higher priority pod"))
+            .editStatus()
+            .withPhase("Failed")
+            .endStatus()
+            .build();
+    Verdict v =
+        Classifier.classify(job("Failed", "BackoffLimitExceeded"), List.of(pod), CREATED, GRACE);
+    assertThat(v.reason()).isEqualTo(Reason.DISRUPTED);
+    assertThat(v.exitCode()).isNull();
+  }
+
+  @Test
+  @DisplayName(
+      "A DisruptionTarget on a pod that is not stopping, or set back to False, is no cause")
+  void abandonedDisruptionIsNoCause() {
+    // Given a pod still running, marked for a disruption that did not go ahead, and a failed pod
+    // whose condition the disruption controller set back to False
+    Pod marked =
+        disruptionTarget(pod(running()), "EvictionByEvictionAPI", "Eviction API: evicting");
+    Pod reset =
+        new PodBuilder(
+                terminating(
+                    disruptionTarget(
+                        pod(terminated(1, "Error")),
+                        "EvictionByEvictionAPI",
+                        "Eviction API: evicting")))
+            .editStatus()
+            .withPhase("Failed")
+            .editMatchingCondition(c -> "DisruptionTarget".equals(c.getType()))
+            .withStatus("False")
+            .endCondition()
+            .endStatus()
+            .build();
+    Job job = job("Failed", "BackoffLimitExceeded");
+    // When / Then: what the Job and the migration say
+    assertThat(Classifier.classify(job, List.of(marked), CREATED, GRACE).reason())
+        .isEqualTo(Reason.BACKOFF_LIMIT_EXCEEDED);
+    assertThat(Classifier.classify(job, List.of(reset), CREATED, GRACE).reason())
+        .isEqualTo(Reason.ERROR);
+  }
+
+  @Test
+  @DisplayName("A node-pressure eviction stays Evicted, with or without its DisruptionTarget")
+  void nodePressureEvictionStaysEvicted() {
+    // Given the kubelet's eviction (pkg/kubelet/eviction/eviction_manager.go): phase Failed, reason
+    // Evicted, and on 1.26+ DisruptionTarget/TerminationByKubelet with the same message
+    String message = "The node was low on resource: memory. ";
+    Pod evicted =
+        new PodBuilder(disruptionTarget(pod(), "TerminationByKubelet", message))
+            .editStatus()
+            .withPhase("Failed")
+            .withReason("Evicted")
+            .withMessage(message)
+            .endStatus()
+            .build();
+    Verdict v =
+        Classifier.classify(
+            job("FailureTarget", "BackoffLimitExceeded"), List.of(evicted), CREATED, GRACE);
+    assertThat(v.reason()).isEqualTo(Reason.EVICTED);
   }
 
   @Test
@@ -256,6 +469,49 @@ class ClassifierTest {
         .withReason(reason)
         .withMessage(message)
         .withLastTimestamp(at)
+        .build();
+  }
+
+  private static Job job(String condition, String reason, String message) {
+    return new JobBuilder(job(condition, reason))
+        .editStatus()
+        .editFirstCondition()
+        .withMessage(message)
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+
+  /** Marked for deletion, as the Job controller, the scheduler or a drain leaves a pod. */
+  private static Pod terminating(Pod pod) {
+    return new PodBuilder(pod)
+        .editMetadata()
+        .withDeletionTimestamp(CREATED.plusSeconds(60).toString())
+        .withDeletionGracePeriodSeconds(30L)
+        .endMetadata()
+        .build();
+  }
+
+  private static Pod disruptionTarget(Pod pod, String reason, String message) {
+    return new PodBuilder(pod)
+        .editStatus()
+        .addNewCondition()
+        .withType("DisruptionTarget")
+        .withStatus("True")
+        .withReason(reason)
+        .withMessage(message)
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.ContainerStatus running() {
+    return new ContainerStatusBuilder()
+        .withName("migrate")
+        .withNewState()
+        .withNewRunning()
+        .endRunning()
+        .endState()
         .build();
   }
 
