@@ -59,7 +59,9 @@ final class DoctorCommand implements Callable<Integer> {
       // Checked before the cluster is touched, as run checks it.
       spec = migration.toSpec();
       strict =
-          PreflightMode.parse(preflightMode == null ? "auto" : preflightMode, "--preflight")
+          (preflightMode == null
+                  ? migration.preflightFromFile()
+                  : PreflightMode.parse(preflightMode, "--preflight"))
               == PreflightMode.STRICT;
     } else if (preflightMode != null) {
       throw KubemigrateException.usage(

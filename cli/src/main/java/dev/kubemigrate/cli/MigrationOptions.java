@@ -4,6 +4,7 @@ import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.PreflightMode;
 import dev.kubemigrate.file.MigrationFile;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
@@ -220,6 +221,12 @@ final class MigrationOptions {
   String namespaceFromFile() {
     MigrationFile fromFile = migrationFile();
     return fromFile == null ? null : fromFile.namespace();
+  }
+
+  /** {@code spec.preflight} of the {@code -f} file; auto without a file or the field. */
+  PreflightMode preflightFromFile() {
+    MigrationFile fromFile = migrationFile();
+    return fromFile == null ? PreflightMode.AUTO : fromFile.preflight();
   }
 
   /** {@code spec.attempt} of the {@code -f} file: the attempt wanted; 1 without a file. */

@@ -63,11 +63,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--preflight",
       paramLabel = "auto|strict|off",
-      defaultValue = "auto",
       description =
           "Before anything is created, check that the pod's Secrets, ConfigMaps, keys, service"
-              + " account and pull secrets exist (auto: skip what this identity may not read;"
-              + " strict: that is a failure too; off).")
+              + " account, pull secrets and priority class exist, that its ResourceQuotas have"
+              + " room and a node can take it (auto, the default, or spec.preflight: skip what this"
+              + " identity may not read; strict: that is a failure too; off).")
   private String preflight;
 
   @Option(
@@ -85,7 +85,10 @@ final class RunCommand implements Callable<Integer> {
     boolean deleteOnInterrupt = parseOnInterrupt(onInterrupt);
     boolean json = parseOutput(output);
     String lock = lockKey == null ? null : MigrationSpec.validateLabel(lockKey, "--lock");
-    PreflightMode preflightMode = PreflightMode.parse(preflight, "--preflight");
+    PreflightMode preflightMode =
+        preflight == null
+            ? migration.preflightFromFile()
+            : PreflightMode.parse(preflight, "--preflight");
     try (ClusterOptions.Connected connected =
         cluster.connect(migration.namespaceFromFile(), spec.timeout())) {
       KubernetesClient client = connected.client();

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.PreflightMode;
 import dev.kubemigrate.migration.Migration;
 import dev.kubemigrate.migration.MigrationResourceSpec;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -63,7 +64,8 @@ import java.util.function.Supplier;
  * @param attempt the attempt wanted ({@code spec.attempt}, default 1): a failed version runs again
  *     when this is above the attempt that failed
  */
-public record MigrationFile(String name, String namespace, MigrationSpec spec, int attempt) {
+public record MigrationFile(
+    String name, String namespace, MigrationSpec spec, int attempt, PreflightMode preflight) {
 
   public static final String API_VERSION = Migration.API_VERSION;
   public static final String KIND = Migration.KIND;
@@ -125,7 +127,8 @@ public record MigrationFile(String name, String namespace, MigrationSpec spec, i
         metadata == null ? null : metadata.getName(),
         metadata == null ? null : metadata.getNamespace(),
         inSource(source, () -> document.spec().toMigrationSpec()),
-        inSource(source, spec::wantedAttempt));
+        inSource(source, spec::wantedAttempt),
+        inSource(source, spec::preflightMode));
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.PreflightMode;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -65,7 +66,11 @@ public record MigrationResourceSpec(
     @Min(1)
         @JsonPropertyDescription(
             "The attempt wanted (default 1): raise it to run a failed version again.")
-        Integer attempt) {
+        Integer attempt,
+    @JsonPropertyDescription(
+            "auto (default): before anything is created, check what the pod needs and the"
+                + " identity may read; strict: a check it may not make is a problem too; off.")
+        String preflight) {
 
   /** The engine's spec, with defaults applied and not yet validated. */
   public MigrationSpec toMigrationSpec() {
@@ -93,6 +98,13 @@ public record MigrationResourceSpec(
         .imagePullPolicy(imagePullPolicy)
         .podTemplate(podTemplate)
         .build();
+  }
+
+  /** {@code spec.preflight}: auto when not set. */
+  public PreflightMode preflightMode() {
+    return preflight == null
+        ? PreflightMode.AUTO
+        : PreflightMode.parse(preflight, "spec.preflight");
   }
 
   /** The attempt wanted, 1 when not set. */

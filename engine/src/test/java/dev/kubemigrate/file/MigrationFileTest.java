@@ -7,6 +7,7 @@ import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.PreflightMode;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -125,6 +126,30 @@ class MigrationFileTest {
     assertThat(file.spec().version()).isEqualTo("11.8.2");
     assertThat(file.spec().timeout()).isEqualTo(MigrationSpec.DEFAULT_TIMEOUT);
     assertThat(file.spec().retries()).isZero();
+    assertThat(file.preflight()).isEqualTo(PreflightMode.AUTO);
+  }
+
+  @Test
+  @DisplayName("spec.preflight takes auto, strict or off, and names the field when it is wrong")
+  void preflightField() {
+    for (PreflightMode mode : PreflightMode.values()) {
+      String yaml =
+          "apiVersion: kubemigrate.dev/v1alpha1\nkind: Migration\nspec:\n  app: shop\n"
+              + "  image: flyway:11.8.2\n  preflight: "
+              + mode.label()
+              + "\n";
+      assertThat(MigrationFile.parse(yaml, "m.yaml").preflight()).isEqualTo(mode);
+    }
+    for (String wrong : new String[] {"yes", "STRICT", "none"}) {
+      String yaml =
+          "apiVersion: kubemigrate.dev/v1alpha1\nkind: Migration\nspec:\n  app: shop\n"
+              + "  image: flyway:11.8.2\n  preflight: "
+              + wrong
+              + "\n";
+      assertThatThrownBy(() -> MigrationFile.parse(yaml, "m.yaml"))
+          .hasMessageContaining("m.yaml")
+          .hasMessageContaining("invalid spec.preflight '" + wrong + "': use auto, strict or off");
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.kubemigrate.operator;
 import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.PreflightMode;
 import dev.kubemigrate.api.RecordCache;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunRequest;
@@ -202,12 +203,14 @@ public final class MigrationReconciler implements Reconciler<Migration> {
 
     MigrationSpec spec;
     int wanted;
+    PreflightMode preflight;
     try {
       if (m.getSpec() == null) {
         throw KubemigrateException.usage("spec is missing");
       }
       spec = m.getSpec().toMigrationSpec().validate();
       wanted = m.getSpec().wantedAttempt();
+      preflight = m.getSpec().preflightMode();
     } catch (KubemigrateException e) {
       return report(m, MigrationStatuses.invalidSpec(m, e.getMessage(), now));
     }
@@ -257,6 +260,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
         id,
         RunRequest.of(spec, namespace)
             .attempt(wanted)
+            .preflight(preflight)
             .startedBy(
                 "kubemigrate operator " + identity + " for migration/" + m.getMetadata().getName())
             .build());

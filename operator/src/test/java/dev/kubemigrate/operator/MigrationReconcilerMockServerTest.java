@@ -191,7 +191,8 @@ class MigrationReconcilerMockServerTest {
             null,
             null,
             null,
-            attempt));
+            attempt,
+            null));
     return m;
   }
 
