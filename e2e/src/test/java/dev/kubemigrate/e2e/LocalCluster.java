@@ -139,6 +139,7 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
     TestNamespace ns = context.getStore(STORE).get(TestNamespace.class, TestNamespace.class);
     if (ns != null && !"true".equals(System.getenv("KUBEMIGRATE_E2E_KEEP_NAMESPACES"))) {
       session(context).client.namespaces().withName(ns.name()).delete();
+      ServiceAccounts.deleteClusterWide(session(context).client);
     }
   }
 

@@ -19,14 +19,39 @@ final class ServiceAccounts {
 
   private ServiceAccounts() {}
 
-  /** Applies deploy/rbac/NAME.yaml in the namespace (its placeholder namespace replaced). */
+  /** Cluster-wide objects the tests applied: deleted after each test, as namespaces are. */
+  private static final List<HasMetadata> CLUSTER_WIDE =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  /**
+   * Applies deploy/rbac/NAME.yaml in the namespace (its placeholder namespace {@code my-app}
+   * replaced, in names too: a ClusterRoleBinding per namespace).
+   */
   static List<HasMetadata> applyRbac(KubernetesClient client, String namespace, String name) {
     Path file = Scripts.ofProject().root().resolve("deploy/rbac/" + name + ".yaml");
     try {
-      String yaml = Files.readString(file).replace("namespace: my-app", "namespace: " + namespace);
-      return client.resourceList(yaml).createOrReplace();
+      String yaml =
+          Files.readString(file)
+              .replace("namespace: my-app", "namespace: " + namespace)
+              .replace("-my-app\n", "-" + namespace + "\n");
+      List<HasMetadata> applied = client.resourceList(yaml).createOrReplace();
+      applied.stream()
+          .filter(o -> o.getMetadata().getNamespace() == null)
+          .filter(o -> o.getKind().startsWith("ClusterRole"))
+          .forEach(CLUSTER_WIDE::add);
+      return applied;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Deletes the cluster-wide bindings that {@link #applyRbac} made (the shared ClusterRole stays).
+   */
+  static void deleteClusterWide(KubernetesClient client) {
+    synchronized (CLUSTER_WIDE) {
+      CLUSTER_WIDE.forEach(o -> client.resource(o).delete());
+      CLUSTER_WIDE.clear();
     }
   }
 
