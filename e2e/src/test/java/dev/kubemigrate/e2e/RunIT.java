@@ -67,7 +67,7 @@ class RunIT {
     Kubemigrate.Result failed = km.run(failing.build());
     // Then
     assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
-    assertThat(failed.stdout()).contains("applying V7");
+    assertThat(failed.stdout()).as(failed.toString()).contains("applying V7");
     assertThat(failed.stderr())
         .contains("exited with code 3")
         .contains("last 2 lines of the migration's log")

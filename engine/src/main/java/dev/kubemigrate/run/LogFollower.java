@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,10 @@ final class LogFollower implements AutoCloseable {
 
   /** How long after a container's end its runtime may still be writing its log. */
   private static final Duration SETTLE = Duration.ofSeconds(1);
+
+  /** When an empty log of an ended container is read again, counted from the container's end. */
+  private static final List<Duration> SETTLE_REREADS =
+      List.of(SETTLE, Duration.ofSeconds(3), Duration.ofSeconds(6));
 
   private final KubernetesClient client;
   private final String namespace;
@@ -130,6 +135,7 @@ final class LogFollower implements AutoCloseable {
     int failures = 0;
     int idle = 0;
     boolean catchUp = false;
+    int emptyRereads = 0;
     while (!closed) {
       long before = lines.get();
       boolean clean = false;
@@ -168,13 +174,18 @@ final class LogFollower implements AutoCloseable {
         streams.remove(pod);
       }
       // The stream ended: the container ended, the pod went, or the connection broke.
-      if (clean && failures == 0 && endedAtOpen && lines.get() == before && !catchUp) {
+      if (clean
+          && failures == 0
+          && endedAtOpen
+          && lines.get() == before
+          && emptyRereads < SETTLE_REREADS.size()) {
         // Opened after the container ended, yet empty: containerd 1.6 may not have written the
-        // container's output yet (RunIT.failingMigrationExitsOne lost a whole log so, twice).
-        // Read it once more, a moment after the container's end; a log that is really empty
-        // costs one request.
+        // container's output yet, and under load its writer can lag by seconds
+        // (RunIT.failingMigrationExitsOne lost a whole log so, three times). Read it again, 1, 3
+        // and 6 s after the container's end; a log that is really empty costs three requests and
+        // about 7 s at most.
         catchUp = true;
-        sleepUntilSettled(atOpen);
+        sleepUntilSettled(atOpen, SETTLE_REREADS.get(emptyRereads++));
         continue;
       }
       if (clean && failures == 0 && endedAtOpen) {
@@ -295,18 +306,19 @@ final class LogFollower implements AutoCloseable {
     return now == null ? podOrNull(pod) : now;
   }
 
-  /** Waits until a second after the container's end (at most a second): its log is written. */
-  private void sleepUntilSettled(Pod pod) {
+  /** Waits until {@code after} the container's end (at most {@code after}): its log is written. */
+  private void sleepUntilSettled(Pod pod, Duration after) {
     Instant finished =
         Classifier.terminated(pod)
             .map(t -> t.getFinishedAt() == null ? null : Instant.parse(t.getFinishedAt()))
             .orElse(null);
+    // finishedAt has whole seconds: the end may be up to a second later than it says.
     long wait =
         finished == null
-            ? SETTLE.toMillis()
+            ? after.toMillis()
             : Math.min(
-                SETTLE.toMillis(),
-                Duration.between(Instant.now(), finished.plus(SETTLE)).toMillis());
+                after.toMillis(),
+                Duration.between(Instant.now(), finished.plus(after).plus(SETTLE)).toMillis());
     if (wait > 0) {
       sleep(wait);
     }
