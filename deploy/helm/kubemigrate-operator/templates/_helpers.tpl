@@ -97,4 +97,8 @@ deploy/operator/operator.yaml; `kubemigrate doctor --mode operator` checks exact
 - apiGroups: [scheduling.k8s.io]
   resources: [priorityclasses]
   verbs: [get]
+# The post phase's --after (optional): the workloads whose rollout it waits for.
+- apiGroups: [apps]
+  resources: [deployments, statefulsets]
+  verbs: [get, list, watch]
 {{- end }}

@@ -102,7 +102,8 @@ final class DoctorCommand implements Callable<Integer> {
                     + ")");
         if (!skips.isEmpty()) {
           System.out.printf(
-              "%-6s the pre-flight will skip what needs %s%n",
+              "%-6s optional, not granted (the pre-flight skips what needs them; --after needs the"
+                  + " apps ones): %s%n",
               "",
               skips.stream().map(c -> c.permission().toString()).collect(Collectors.joining(", ")));
         }

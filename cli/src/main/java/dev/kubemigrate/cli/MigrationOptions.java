@@ -131,6 +131,37 @@ final class MigrationOptions {
   private List<String> nodeSelector = new ArrayList<>();
 
   @Option(
+      names = "--after",
+      paramLabel = "KIND/NAME",
+      description =
+          "Post phase: wait until the rollout of deployment/NAME or statefulset/NAME to this"
+              + " version is over, no pod of an older version left; repeatable.")
+  private List<String> after = new ArrayList<>();
+
+  @Option(
+      names = "--after-selector",
+      paramLabel = "SELECTOR",
+      description =
+          "Post phase: wait for every Deployment and StatefulSet this label selector matches,"
+              + " e.g. app=shop.")
+  private String afterSelector;
+
+  @Option(
+      names = "--rollout-timeout",
+      paramLabel = "DURATION",
+      description = "Post phase: how long to wait for the rollout (default 30m).")
+  private String rolloutTimeout;
+
+  @Option(
+      names = "--compatible-from",
+      paramLabel = "VERSION",
+      description =
+          "Post and down phases: the oldest app version the schema serves once this succeeded"
+              + " (post: default this version). Older versions are then refused (rollback"
+              + " guard).")
+  private String compatibleFrom;
+
+  @Option(
       names = "--cpu",
       paramLabel = "QUANTITY",
       description = "CPU request and limit, e.g. 500m.")
@@ -207,6 +238,18 @@ final class MigrationOptions {
     }
     if (cpu != null || memory != null) {
       spec.resources(resources(fromFile == null ? null : fromFile.spec().resources()));
+    }
+    if (!after.isEmpty()) {
+      spec.after(after.stream().map(MigrationSpec::validateWorkload).toList());
+    }
+    if (afterSelector != null) {
+      spec.afterSelector(afterSelector);
+    }
+    if (rolloutTimeout != null) {
+      spec.rolloutTimeout(Durations.parse(rolloutTimeout, "--rollout-timeout"));
+    }
+    if (compatibleFrom != null) {
+      spec.compatibleFrom(compatibleFrom);
     }
     applyCommandAndArgs(spec);
     return spec.build().validate();

@@ -1,9 +1,13 @@
 package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.RunRecord;
+import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.engine.Kubemigrate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,8 +46,13 @@ final class StatusCommand implements Callable<Integer> {
       if (r == null) {
         throw records.notRecorded(ns, app, appOptions.phase());
       }
+      Map<String, Object> schema = ver == null ? schema(records, ns, app) : null;
       if (format != null) {
-        System.out.print(RecordView.serialize(RecordView.map(r), format));
+        Map<String, Object> view = new LinkedHashMap<>(RecordView.map(r));
+        if (schema != null) {
+          view.put("schema", schema);
+        }
+        System.out.print(RecordView.serialize(view, format));
         System.out.println();
       } else {
         RecordView.map(r)
@@ -57,9 +66,49 @@ final class StatusCommand implements Callable<Integer> {
           System.out.println("log tail:");
           r.logTail().lines().forEach(l -> System.out.println("  | " + l));
         }
+        if (schema != null) {
+          System.out.println("schema of " + app + ":");
+          System.out.printf(
+              "  %-16s %s%n", "latest pre:", schema.getOrDefault("latestPre", "none"));
+          System.out.printf(
+              "  %-16s %s%n", "latest post:", schema.getOrDefault("latestPost", "none"));
+          System.out.println(
+              schema.get("compatibleFrom") == null
+                  ? "  no floor: no contract recorded, every version may run"
+                  : "  compatible from "
+                      + schema.get("compatibleFrom")
+                      + " (since "
+                      + schema.get("floorSetBy")
+                      + "); older versions are refused");
+        }
       }
       return 0;
     }
+  }
+
+  /** Where the app's schema stands: its latest pre and post, and the rollback guard's floor. */
+  private static Map<String, Object> schema(Kubemigrate records, String ns, String app) {
+    Map<String, Object> schema = new LinkedHashMap<>();
+    List<RunRecord> history = records.history(ns, app);
+    for (Phase phase : Phase.values()) {
+      history.stream()
+          .filter(x -> x.phase() == phase && x.state() == RunState.SUCCEEDED)
+          .findFirst()
+          .ifPresent(
+              x ->
+                  schema.put(
+                      "latest"
+                          + (phase == Phase.PRE ? "Pre" : phase == Phase.POST ? "Post" : "Down"),
+                      x.version()));
+    }
+    records
+        .floor(ns, app)
+        .ifPresent(
+            f -> {
+              schema.put("compatibleFrom", f.version());
+              schema.put("floorSetBy", f.cause());
+            });
+    return schema;
   }
 
   private static RunRecord latest(List<RunRecord> newestFirst, AppOptions options) {

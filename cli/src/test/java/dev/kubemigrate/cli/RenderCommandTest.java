@@ -383,7 +383,7 @@ class RenderCommandTest {
     };
     String[] expected = {
       "kubemigrate render: invalid duration 'ten minutes' for --timeout: use e.g. 90s, 10m, 1h30m",
-      "kubemigrate render: invalid phase 'during' (--phase, spec.phase): use pre or post",
+      "kubemigrate render: invalid phase 'during' (--phase, spec.phase): use pre, post or down",
       "kubemigrate render: invalid --env-from 'vault/db': use secret/NAME or configmap/NAME",
       "kubemigrate render: Invalid value for option '--retries': 'x' is not an int",
       "kubemigrate render: invalid retries 21 (--retries, spec.retries): use 0 to 20 (0: a failed"

@@ -85,6 +85,75 @@ public final class Decisions {
 
   private Decisions() {}
 
+  /** Why the rollback guard refuses a run or an await: its reason and one line. */
+  public record Refusal(Reason reason, String message) {}
+
+  /**
+   * The rollback guard: whether {@code version}'s {@code phase} may run, or be awaited, on a schema
+   * whose floor is {@code floor}. Every phase but down is refused for a version older than the
+   * floor, or one that cannot be ordered against it; a down migration is the way out.
+   */
+  public static Optional<Refusal> guard(Optional<SchemaFloor> floor, Phase phase, String version) {
+    if (floor.isEmpty() || phase == Phase.DOWN) {
+      return Optional.empty();
+    }
+    SchemaFloor f = floor.get();
+    Optional<Integer> order = Versions.compare(version, f.version());
+    if (order.isEmpty()) {
+      return Optional.of(
+          new Refusal(
+              Reason.VERSION_UNORDERED,
+              "cannot order version '"
+                  + version
+                  + "' against "
+                  + f.version()
+                  + ", the oldest version the schema of "
+                  + f.app()
+                  + " serves since "
+                  + f.cause()
+                  + ": the rollback guard refuses what it cannot order; use semantic versions"
+                  + " (1.5.0) or dotted numbers (2024.05.17)"));
+    }
+    if (order.get() >= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Refusal(
+            Reason.SCHEMA_CONTRACTED,
+            version
+                + " is older than "
+                + f.version()
+                + ", the oldest version the schema of "
+                + f.app()
+                + " serves since "
+                + f.cause()
+                + ": roll forward to "
+                + f.version()
+                + " or later, or run a down migration that restores what "
+                + version
+                + " needs and records it (kubemigrate run --phase down --version "
+                + f.setByVersion()
+                + " --compatible-from "
+                + version
+                + " ...)"));
+  }
+
+  /**
+   * The floor a successful {@code spec} leaves, or empty when it leaves it as it is: a post phase
+   * raises it to its {@code compatibleFrom} (default: its version) when that can be ordered; a down
+   * migration sets it to its {@code compatibleFrom}.
+   */
+  public static Optional<String> floorAfter(MigrationSpec spec) {
+    return switch (spec.phase()) {
+      case PRE -> Optional.empty();
+      case POST -> {
+        String from = spec.compatibleFrom() == null ? spec.version() : spec.compatibleFrom();
+        yield Versions.orderable(from) ? Optional.of(from) : Optional.empty();
+      }
+      case DOWN -> Optional.ofNullable(spec.compatibleFrom());
+    };
+  }
+
   public static Plan decide(Optional<RunRecord> current, Ask ask) {
     if (current.isEmpty()) {
       return new Plan(Action.CLAIM, null);

@@ -13,6 +13,9 @@ public enum ExitCode {
   KUBERNETES_API(5, "Kubernetes API error (unreachable, unauthorized, or a permission is missing)"),
   CONFLICT(6, "conflict: the same version was already run with a different spec"),
   NOT_FOUND(7, "not found: no such namespace, or no record of that app, phase or version"),
+  SCHEMA_GUARD(8, "refused by the rollback guard: the schema no longer serves this version"),
+  ROLLOUT(
+      9, "the rollout that the post phase waited for failed or did not finish; no contract ran"),
   INTERRUPTED(130, "interrupted");
 
   private final int code;

@@ -51,6 +51,12 @@ import java.util.regex.Pattern;
  * @param imagePullPolicy {@code Always}, {@code IfNotPresent}, {@code Never}, or {@code null} for
  *     the cluster's default
  * @param podTemplate a whole pod template our fields are merged over, or {@code null}
+ * @param after for the post phase: the workloads ({@code deployment/NAME}, {@code
+ *     statefulset/NAME}) whose rollout to this version must be over before it runs
+ * @param afterSelector for the post phase: a label selector of more such workloads, or null
+ * @param rolloutTimeout how long the post phase waits for the rollout
+ * @param compatibleFrom for the post and down phases: the oldest app version the schema serves once
+ *     it succeeded (for post, default: this version), or null
  */
 public record MigrationSpec(
     String app,
@@ -71,9 +77,14 @@ public record MigrationSpec(
     List<Toleration> tolerations,
     List<String> imagePullSecrets,
     String imagePullPolicy,
-    PodTemplateSpec podTemplate) {
+    PodTemplateSpec podTemplate,
+    List<String> after,
+    String afterSelector,
+    Duration rolloutTimeout,
+    String compatibleFrom) {
 
   public static final Phase DEFAULT_PHASE = Phase.PRE;
+  public static final Duration DEFAULT_ROLLOUT_TIMEOUT = Duration.ofMinutes(30);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
   public static final Duration DEFAULT_STARTUP_GRACE = Duration.ofMinutes(2);
   public static final Duration DEFAULT_TTL_AFTER_FINISHED = Duration.ofHours(24);
@@ -115,6 +126,15 @@ public record MigrationSpec(
     tolerations = copy(tolerations, "tolerations");
     imagePullSecrets = copy(imagePullSecrets, "imagePullSecrets");
     imagePullPolicy = blankToNull(imagePullPolicy);
+    after = copy(after, "after");
+    afterSelector = blankToNull(afterSelector);
+    rolloutTimeout = rolloutTimeout == null ? DEFAULT_ROLLOUT_TIMEOUT : rolloutTimeout;
+    compatibleFrom = blankToNull(compatibleFrom);
+  }
+
+  /** Whether the post phase waits for a rollout. */
+  public boolean waitsForRollout() {
+    return !after.isEmpty() || afterSelector != null;
   }
 
   /** A builder with every field at its default. */
@@ -143,7 +163,11 @@ public record MigrationSpec(
         .tolerations(tolerations)
         .imagePullSecrets(imagePullSecrets)
         .imagePullPolicy(imagePullPolicy)
-        .podTemplate(podTemplate);
+        .podTemplate(podTemplate)
+        .after(after)
+        .afterSelector(afterSelector)
+        .rolloutTimeout(rolloutTimeout)
+        .compatibleFrom(compatibleFrom);
   }
 
   private static final String SUBDOMAIN_RULE =
@@ -174,6 +198,72 @@ public record MigrationSpec(
           what, value == null ? "" : value, where);
     }
     return value;
+  }
+
+  /** The kinds {@code --after} takes, by every name kubectl takes them. */
+  private static final Map<String, String> WORKLOAD_KINDS =
+      Map.of(
+          "deployment", "deployment",
+          "deployments", "deployment",
+          "deploy", "deployment",
+          "statefulset", "statefulset",
+          "statefulsets", "statefulset",
+          "sts", "statefulset");
+
+  /** {@code deployment/NAME} or {@code statefulset/NAME}, normalised; a usage error if wrong. */
+  public static String validateWorkload(String text) {
+    String[] kindName = text == null ? new String[0] : text.split("/", 2);
+    if (kindName.length == 2) {
+      String kind = WORKLOAD_KINDS.get(kindName[0].toLowerCase(java.util.Locale.ROOT));
+      if (kind != null && KubernetesNames.isDnsSubdomain(kindName[1])) {
+        return kind + "/" + kindName[1];
+      }
+    }
+    throw KubemigrateException.usage(
+        "invalid workload '%s' (--after, spec.after): use deployment/NAME or statefulset/NAME",
+        text);
+  }
+
+  /** What only some phases take: the rollout to wait for, the floor to record. */
+  private void validatePhases() {
+    if (waitsForRollout() && phase != Phase.POST) {
+      throw KubemigrateException.usage(
+          "--after and --after-selector (spec.after, spec.afterSelector) are for the post phase:"
+              + " add --phase post, or leave them out");
+    }
+    after.forEach(MigrationSpec::validateWorkload);
+    if (rolloutTimeout.isNegative() || rolloutTimeout.isZero()) {
+      throw KubemigrateException.usage(
+          "invalid rollout timeout %s (--rollout-timeout, spec.rolloutTimeout): must be longer"
+              + " than zero",
+          Durations.format(rolloutTimeout));
+    }
+    if (compatibleFrom != null && phase == Phase.PRE) {
+      throw KubemigrateException.usage(
+          "--compatible-from (spec.compatibleFrom) is for the post and down phases: a pre phase"
+              + " keeps the schema compatible with the versions before it");
+    }
+    if (phase == Phase.DOWN && compatibleFrom == null) {
+      throw KubemigrateException.usage(
+          "--phase down needs --compatible-from VERSION (spec.compatibleFrom): the oldest app"
+              + " version the schema serves once the down migration has run");
+    }
+    if (compatibleFrom != null) {
+      validateVersion(compatibleFrom);
+      if (!Versions.orderable(compatibleFrom)) {
+        throw KubemigrateException.usage(
+            "invalid --compatible-from '%s' (spec.compatibleFrom): use a semantic version (1.5.0)"
+                + " or dotted numbers (2024.05.17), which the rollback guard can order",
+            compatibleFrom);
+      }
+      if (phase == Phase.POST
+          && Versions.compare(compatibleFrom, version).map(c -> c > 0).orElse(false)) {
+        throw KubemigrateException.usage(
+            "invalid --compatible-from %s (spec.compatibleFrom): it is newer than the version %s"
+                + " whose contract this is; use %s or older",
+            compatibleFrom, version, version);
+      }
+    }
   }
 
   /** Checks a version as every command takes it; a usage error if wrong. */
@@ -253,6 +343,7 @@ public record MigrationSpec(
             secret, SUBDOMAIN_RULE);
       }
     }
+    validatePhases();
     if (imagePullPolicy != null && !IMAGE_PULL_POLICIES.contains(imagePullPolicy)) {
       throw KubemigrateException.usage(
           "invalid image pull policy '%s' (--image-pull-policy, spec.imagePullPolicy): use Always,"
@@ -403,8 +494,37 @@ public record MigrationSpec(
     private List<String> imagePullSecrets = new ArrayList<>();
     private String imagePullPolicy;
     private PodTemplateSpec podTemplate;
+    private List<String> after = new ArrayList<>();
+    private String afterSelector;
+    private Duration rolloutTimeout;
+    private String compatibleFrom;
 
     private Builder() {}
+
+    public Builder after(List<String> after) {
+      this.after = after == null ? new ArrayList<>() : new ArrayList<>(after);
+      return this;
+    }
+
+    public Builder addAfter(String workload) {
+      this.after.add(workload);
+      return this;
+    }
+
+    public Builder afterSelector(String afterSelector) {
+      this.afterSelector = afterSelector;
+      return this;
+    }
+
+    public Builder rolloutTimeout(Duration rolloutTimeout) {
+      this.rolloutTimeout = rolloutTimeout;
+      return this;
+    }
+
+    public Builder compatibleFrom(String compatibleFrom) {
+      this.compatibleFrom = compatibleFrom;
+      return this;
+    }
 
     public Builder app(String app) {
       this.app = app;
@@ -557,7 +677,11 @@ public record MigrationSpec(
           tolerations,
           imagePullSecrets,
           imagePullPolicy,
-          podTemplate);
+          podTemplate,
+          after,
+          afterSelector,
+          rolloutTimeout,
+          compatibleFrom);
     }
 
     private static <T> List<T> list(List<T> list) {

@@ -6,8 +6,16 @@ import java.util.Locale;
 public enum Phase {
   /** Expand: runs before the new version is rolled out. The default. */
   PRE,
-  /** Contract: runs once the rollout has finished and no pod of an older version is left. */
-  POST;
+  /**
+   * Contract: runs once the rollout has finished and no pod of an older version is left (with
+   * {@code --after}); its success raises the schema's compatibility floor ({@link SchemaFloor}).
+   */
+  POST,
+  /**
+   * A down migration: undoes a contract, so that older versions fit the schema again; its success
+   * sets the floor to its {@code --compatible-from}. The rollback guard's way out.
+   */
+  DOWN;
 
   /**
    * Parses {@code pre} or {@code post}, in any case.
@@ -23,7 +31,7 @@ public enum Phase {
       }
     }
     throw KubemigrateException.usage(
-        "invalid phase '%s' (--phase, spec.phase): use pre or post", text);
+        "invalid phase '%s' (--phase, spec.phase): use pre, post or down", text);
   }
 
   /** The lower-case name used on the command line, in labels and in names. */

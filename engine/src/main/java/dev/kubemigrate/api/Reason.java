@@ -218,6 +218,38 @@ public enum Reason {
       ExitCode.NOT_FOUND,
       "check --app, --phase, --version and -n: `kubemigrate history --app APP` lists what ran",
       false),
+  SCHEMA_CONTRACTED(
+      "SchemaContracted",
+      ExitCode.SCHEMA_GUARD,
+      "roll forward to the version the message names or later; or run a down migration that"
+          + " restores what this version needs (run --phase down --compatible-from VERSION)"),
+  VERSION_UNORDERED(
+      "VersionUnordered",
+      ExitCode.SCHEMA_GUARD,
+      "the app has a schema floor, so its versions must be ordered: use semantic versions (1.5.0)"
+          + " or dotted numbers (2024.05.17)"),
+  PRE_NOT_SUCCEEDED(
+      "PreNotSucceeded",
+      ExitCode.COULD_NOT_START,
+      "run (or --retry) the pre phase of this version until it succeeds, then the post phase",
+      true),
+  ROLLOUT_FAILED(
+      "RolloutFailed",
+      ExitCode.ROLLOUT,
+      "fix the rollout (kubectl rollout status; the pods' events), roll it out again, then run the"
+          + " post phase again: no contract ran",
+      true),
+  ROLLOUT_TIMED_OUT(
+      "RolloutTimedOut",
+      ExitCode.ROLLOUT,
+      "the rollout did not finish within --rollout-timeout: see what the message says is left,"
+          + " then run the post phase again; no contract ran",
+      true),
+  ROLLOUT_UNREADABLE(
+      "RolloutUnreadable",
+      ExitCode.USAGE,
+      "label the workload's pod template with kubemigrate.dev/version (the version its pods run),"
+          + " or fix --after; nothing was created"),
   CANCELLED(
       "Cancelled",
       ExitCode.INTERRUPTED,
@@ -300,6 +332,8 @@ public enum Reason {
       case SUCCEEDED -> COMPLETED;
       case KUBERNETES_API -> KUBERNETES_API_ERROR;
       case NOT_FOUND -> NOT_FOUND;
+      case SCHEMA_GUARD -> SCHEMA_CONTRACTED;
+      case ROLLOUT -> ROLLOUT_FAILED;
     };
   }
 

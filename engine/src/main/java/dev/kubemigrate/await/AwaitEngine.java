@@ -1,5 +1,6 @@
 package dev.kubemigrate.await;
 
+import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.Reason;
@@ -11,6 +12,7 @@ import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.kube.Namespaces;
+import dev.kubemigrate.record.FloorStore;
 import dev.kubemigrate.record.RecordCodec;
 import dev.kubemigrate.record.RecordWatch;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,6 +52,11 @@ public final class AwaitEngine {
     String name = RecordCodec.name(app, phase, version);
     String what = RunNames.describe(app, phase, version);
     Instant deadline = clock.instant().plus(timeout);
+    FloorStore floors = new FloorStore(client, namespace);
+    Optional<RunOutcome> guarded = guard(floors, app, phase, version);
+    if (guarded.isPresent()) {
+      return guarded.get();
+    }
     AtomicReference<String> shown = new AtomicReference<>();
     Optional<RunRecord> last;
     try (RecordWatch watch = RecordWatch.open(client, namespace, app, phase, version, changed)) {
@@ -73,6 +80,11 @@ public final class AwaitEngine {
     }
     RunRecord r = last.orElse(null);
     if (r != null && r.state() == RunState.SUCCEEDED) {
+      // A contract may have run while this waited: asked once more, as the pod is let through.
+      guarded = guard(floors, app, phase, version);
+      if (guarded.isPresent()) {
+        return guarded.get();
+      }
       return RunOutcome.of(How.AWAITED, r, what + " succeeded at " + r.finishedAt());
     }
     if (r != null && r.state() == RunState.FAILED) {
@@ -101,6 +113,13 @@ public final class AwaitEngine {
             + (r == null
                 ? ": it was never started"
                 : ": it is still " + r.state().display().toLowerCase(java.util.Locale.ROOT)));
+  }
+
+  /** The rollback guard's refusal of this version, said on the log too: the pod's log shows it. */
+  private Optional<RunOutcome> guard(FloorStore floors, String app, Phase phase, String version) {
+    Optional<Decisions.Refusal> refused = Decisions.guard(floors.get(app), phase, version);
+    refused.ifPresent(r -> listener.progress("rollback guard: " + r.message()));
+    return refused.map(r -> RunOutcome.stopped(r.reason(), How.REFUSED, null, r.message()));
   }
 
   private static String describe(String what, RunRecord r, String recordRef) {

@@ -31,10 +31,8 @@ public final class Doctor {
       for (Permission p : Permissions.of(mode)) {
         checks.add(new Check(mode, p, allowed(namespace, p), false));
       }
-      if (Permissions.preflights(mode)) {
-        for (Permission p : Permissions.preflight()) {
-          checks.add(new Check(mode, p, allowed(namespace, p), true));
-        }
+      for (Permission p : Permissions.optional(mode)) {
+        checks.add(new Check(mode, p, allowed(namespace, p), true));
       }
     }
     return checks;

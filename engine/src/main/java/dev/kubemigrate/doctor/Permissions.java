@@ -48,6 +48,27 @@ public final class Permissions {
     return List.copyOf(p);
   }
 
+  /**
+   * What the post phase's {@code --after} reads: the workloads and (already granted) their pods.
+   * Needed only by a post phase that waits for a rollout.
+   */
+  public static List<Permission> postPhase() {
+    List<Permission> p = new ArrayList<>();
+    add(p, "apps", "deployments", "get", "list", "watch");
+    add(p, "apps", "statefulsets", "get", "list", "watch");
+    return List.copyOf(p);
+  }
+
+  /** What the mode may use without needing it always: the pre-flight's and the post phase's. */
+  public static List<Permission> optional(Mode mode) {
+    if (!preflights(mode)) {
+      return List.of();
+    }
+    List<Permission> p = new ArrayList<>(preflight());
+    p.addAll(postPhase());
+    return List.copyOf(p);
+  }
+
   /** Whether the mode runs the pre-flight (and so may use {@link #preflight()}). */
   public static boolean preflights(Mode mode) {
     return mode == Mode.RUN || mode == Mode.OPERATOR;

@@ -10,6 +10,7 @@ import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunRequest;
+import dev.kubemigrate.api.SchemaFloor;
 import dev.kubemigrate.await.AwaitEngine;
 import dev.kubemigrate.ci.CiEnvironment;
 import dev.kubemigrate.exec.ExecEngine;
@@ -23,6 +24,7 @@ import dev.kubemigrate.kube.Namespaces;
 import dev.kubemigrate.kube.ServerVersion;
 import dev.kubemigrate.preflight.Preflight;
 import dev.kubemigrate.preflight.PreflightRules;
+import dev.kubemigrate.record.FloorStore;
 import dev.kubemigrate.record.RecordCodec;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.run.JobWatches;
@@ -199,6 +201,11 @@ public final class Kubemigrate implements AutoCloseable {
       KubernetesClient client, MigrationSpec spec, String namespace, boolean strict) {
     PreflightRules.Result r = Preflight.check(client, namespace, spec, 1, strict);
     return new Preflighted(r.problems(), new java.util.TreeSet<>(r.skipped()), r.warnings());
+  }
+
+  /** The app's schema floor (the rollback guard), if a contract or down migration set one. */
+  public Optional<SchemaFloor> floor(String namespace, String app) {
+    return new FloorStore(client, namespace).get(app);
   }
 
   public static Job renderJob(MigrationSpec spec, String namespace) {

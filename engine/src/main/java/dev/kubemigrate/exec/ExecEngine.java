@@ -13,6 +13,7 @@ import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.lock.AppLock;
 import dev.kubemigrate.names.Hashing;
+import dev.kubemigrate.record.FloorStore;
 import dev.kubemigrate.record.LogTail;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.StoredRecord;
@@ -82,6 +83,13 @@ public final class ExecEngine {
     Decisions.Plan plan = Decisions.decide(read(store, req), ask);
     if (!plan.action().needsLock() && plan.action() != Decisions.Action.ATTACH) {
       return report(plan, req); // no lock needed to find it done
+    }
+    // The rollback guard: an older version's pod does not touch a contracted schema.
+    Optional<Decisions.Refusal> guarded =
+        Decisions.guard(
+            new FloorStore(client, req.namespace()).get(req.app()), req.phase(), req.version());
+    if (guarded.isPresent()) {
+      return RunOutcome.stopped(guarded.get().reason(), How.REFUSED, null, guarded.get().message());
     }
     try (AppLock lock =
         new AppLock(

@@ -74,6 +74,11 @@ public final class RunNames {
     return name.toString();
   }
 
+  /** The app's schema floor (the rollback guard): {@code kubemigrate-<app>-floor}. */
+  public static String floorName(String app) {
+    return RECORD_PREFIX + KubernetesNames.sanitize(app) + "-floor";
+  }
+
   /** How messages name a run: {@code migration of APP VERSION (PHASE)}. */
   public static String describe(String app, Phase phase, String version) {
     return "migration of " + app + " " + version + " (" + phase.label() + ")";

@@ -17,11 +17,12 @@ import java.util.Map;
  * image or spec (exit 6).
  *
  * <p>It covers the image, command, args, env, envFrom, service account, resources, node selector,
- * tolerations, image pull secrets and pod template. It leaves out the identity (app, phase,
- * version) and whatever only says how patiently the same thing is run (timeout, retries, startup
- * grace, TTL, pull policy), so a retry with a longer timeout is not a conflict. Object properties
- * and map entries are sorted before hashing, so the order of keys in a file does not matter; the
- * order of lists (env, args) does, because it changes what runs.
+ * tolerations, image pull secrets, pod template and compatibleFrom. It leaves out the identity
+ * (app, phase, version) and whatever only says how patiently the same thing is run (timeout,
+ * retries, startup grace, TTL, pull policy, the rollout to wait for), so a retry with a longer
+ * timeout is not a conflict. Object properties and map entries are sorted before hashing, so the
+ * order of keys in a file does not matter; the order of lists (env, args) does, because it changes
+ * what runs.
  */
 public final class SpecHash {
 
@@ -60,6 +61,9 @@ public final class SpecHash {
     parts.put("tolerations", spec.tolerations());
     parts.put("imagePullSecrets", spec.imagePullSecrets());
     parts.put("podTemplate", spec.podTemplate());
+    // What the contract leaves the schema compatible with is part of what it does; absent, the
+    // hash is what it was before the field existed.
+    parts.put("compatibleFrom", spec.compatibleFrom());
     try {
       // Plain maps first: then every level is sorted, the fabric8 objects' additional properties
       // included.

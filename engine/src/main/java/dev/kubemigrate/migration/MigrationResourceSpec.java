@@ -38,7 +38,10 @@ public record MigrationResourceSpec(
     @PrinterColumn(name = "Version")
         @JsonPropertyDescription("The app version this migration is for (default: the image tag).")
         String version,
-    @JsonPropertyDescription("pre (default): before the rollout.") String phase,
+    @JsonPropertyDescription(
+            "pre (default): before the rollout; post: after it (the contract); down: undoes a"
+                + " contract.")
+        String phase,
     @Required @JsonPropertyDescription("The migration image.") String image,
     List<String> command,
     List<String> args,
@@ -70,7 +73,20 @@ public record MigrationResourceSpec(
     @JsonPropertyDescription(
             "auto (default): before anything is created, check what the pod needs and the"
                 + " identity may read; strict: a check it may not make is a problem too; off.")
-        String preflight) {
+        String preflight,
+    @JsonPropertyDescription(
+            "Post phase: deployment/NAME or statefulset/NAME whose rollout to this version must be"
+                + " over (no pod of an older version left) before the contract runs.")
+        List<String> after,
+    @JsonPropertyDescription(
+            "Post phase: a label selector of more Deployments and StatefulSets to wait for.")
+        String afterSelector,
+    @JsonPropertyDescription("Post phase: how long to wait for the rollout, e.g. 30m (default).")
+        String rolloutTimeout,
+    @JsonPropertyDescription(
+            "Post and down phases: the oldest app version the schema serves once this succeeded"
+                + " (post: default this version); older versions are refused.")
+        String compatibleFrom) {
 
   /** The engine's spec, with defaults applied and not yet validated. */
   public MigrationSpec toMigrationSpec() {
@@ -97,6 +113,10 @@ public record MigrationResourceSpec(
                 : imagePullSecrets.stream().map(s -> s == null ? null : s.name()).toList())
         .imagePullPolicy(imagePullPolicy)
         .podTemplate(podTemplate)
+        .after(after == null ? null : after.stream().map(MigrationSpec::validateWorkload).toList())
+        .afterSelector(afterSelector)
+        .rolloutTimeout(duration(rolloutTimeout, "spec.rolloutTimeout", false))
+        .compatibleFrom(compatibleFrom)
         .build();
   }
 

@@ -15,6 +15,7 @@ import dev.kubemigrate.api.RunOutcome.How;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunRequest;
 import dev.kubemigrate.api.RunState;
+import dev.kubemigrate.api.SchemaFloor;
 import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
@@ -24,10 +25,12 @@ import dev.kubemigrate.kube.ServerVersion;
 import dev.kubemigrate.lock.AppLock;
 import dev.kubemigrate.preflight.Preflight;
 import dev.kubemigrate.preflight.PreflightRules;
+import dev.kubemigrate.record.FloorStore;
 import dev.kubemigrate.record.LogTail;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.RecordWatch;
 import dev.kubemigrate.record.StoredRecord;
+import dev.kubemigrate.rollout.RolloutWait;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -78,6 +81,14 @@ public final class RunEngine {
 
   /** The record as this call last wrote it: the result's update starts from it, not a GET. */
   private StoredRecord written;
+
+  /**
+   * The spec and namespace of the run this engine drives, once {@link #run} started: a follow has
+   * none.
+   */
+  private MigrationSpec spec;
+
+  private String namespace;
 
   private final JobWatches watches;
   private final RecordCache records;
@@ -137,7 +148,9 @@ public final class RunEngine {
     RecordStore store = new RecordStore(client, request.namespace(), records);
     Decisions.Ask ask =
         new Decisions.Ask(SpecHash.of(spec), request.retry(), request.attempt(), false);
-    boolean checked = request.preflight() == PreflightMode.OFF;
+    this.spec = spec;
+    this.namespace = request.namespace();
+    boolean checked = false;
     while (true) {
       if (interrupted) {
         return RunOutcome.cancelled(null, "interrupted before the migration started");
@@ -145,9 +158,10 @@ public final class RunEngine {
       Decisions.Plan plan = Decisions.decide(read(store, spec), ask);
       if (!checked
           && (plan.action() == Decisions.Action.CLAIM || plan.action() == Decisions.Action.RETRY)) {
-        // Before the lock and the claim: a pod that cannot start leaves nothing behind.
+        // Before the lock and the claim: the rollback guard, the rollout a post phase waits for,
+        // and a pod that cannot start leave nothing behind.
         checked = true;
-        Optional<RunOutcome> refused = preflight(request);
+        Optional<RunOutcome> refused = beforeClaim(request, store);
         if (refused.isPresent()) {
           return refused.get();
         }
@@ -160,6 +174,85 @@ public final class RunEngine {
         return done.get();
       }
     }
+  }
+
+  /**
+   * What must hold before a run is claimed: the rollback guard lets this version on the schema; a
+   * post phase's rollout is over and its pre phase succeeded; the pod can start. A refusal, or
+   * empty when it may go.
+   */
+  private Optional<RunOutcome> beforeClaim(RunRequest request, RecordStore store) {
+    MigrationSpec spec = request.spec();
+    FloorStore floors = new FloorStore(client, request.namespace());
+    Optional<Decisions.Refusal> guarded =
+        Decisions.guard(floors.get(spec.app()), spec.phase(), spec.version());
+    if (guarded.isPresent()) {
+      return Optional.of(
+          RunOutcome.stopped(guarded.get().reason(), How.REFUSED, null, guarded.get().message()));
+    }
+    if (spec.phase() == Phase.POST) {
+      if (spec.waitsForRollout()) {
+        RolloutWait.Result rollout =
+            new RolloutWait(client, clock, listener)
+                .await(
+                    request.namespace(),
+                    spec.after(),
+                    spec.afterSelector(),
+                    spec.version(),
+                    clock.instant().plus(spec.rolloutTimeout()),
+                    () -> interrupted);
+        if (rollout.reason() == Reason.INTERRUPTED) {
+          return Optional.of(
+              RunOutcome.cancelled(null, "interrupted while waiting for the rollout"));
+        }
+        if (!rollout.done()) {
+          return Optional.of(
+              RunOutcome.stopped(rollout.reason(), How.REFUSED, null, rollout.message()));
+        }
+      }
+      Optional<RunRecord> pre =
+          store.get(spec.app(), Phase.PRE, spec.version()).map(StoredRecord::record);
+      if (pre.isPresent() && pre.get().state() != RunState.SUCCEEDED) {
+        return Optional.of(
+            RunOutcome.stopped(
+                Reason.PRE_NOT_SUCCEEDED,
+                How.REFUSED,
+                null,
+                "the pre phase of "
+                    + spec.app()
+                    + " "
+                    + spec.version()
+                    + (pre.get().state().isActive()
+                        ? " is still running"
+                        : " failed (" + pre.get().reason() + ")")
+                    + ": the post phase runs only once it succeeded"));
+      }
+    }
+    return request.preflight() == PreflightMode.OFF ? Optional.empty() : preflight(request);
+  }
+
+  /** Raises (post) or sets (down) the app's floor once {@code spec} succeeded. */
+  private void recordFloor(MigrationSpec spec) {
+    Optional<String> floor = Decisions.floorAfter(spec);
+    if (floor.isEmpty()) {
+      if (spec.phase() == Phase.POST) {
+        listener.progress(
+            "no schema floor recorded: version "
+                + spec.version()
+                + " cannot be ordered (the rollback guard needs semantic versions or dotted"
+                + " numbers, or --compatible-from)");
+      }
+      return;
+    }
+    SchemaFloor now =
+        new FloorStore(client, namespace)
+            .record(spec.app(), spec.phase(), spec.version(), floor.get(), clock.instant());
+    listener.progress(
+        "the schema of "
+            + spec.app()
+            + " now serves "
+            + now.version()
+            + " and later (rollback guard: older versions' await and run are refused)");
   }
 
   /** The pre-flight of the pod this request would create: a refusal, or empty when it may go. */
@@ -707,6 +800,7 @@ public final class RunEngine {
                 verdict.message(),
                 verdict.exitCode(),
                 logTail);
+    boolean floored = false;
     for (int i = 0; i < 20; i++) {
       // First from the record as this call wrote it (a conflict says it changed since), then read.
       Optional<StoredRecord> current =
@@ -724,6 +818,12 @@ public final class RunEngine {
         return r; // another caller stored this attempt's result first: report the same
       }
       RunRecord finished = result.apply(r);
+      if (state == RunState.SUCCEEDED && spec != null && !floored) {
+        // Before the record says succeeded: a contract that ran has changed the schema, whether
+        // or not its record is written.
+        floored = true;
+        recordFloor(spec);
+      }
       if (store.update(current.get(), finished).isPresent()) {
         return finished;
       }

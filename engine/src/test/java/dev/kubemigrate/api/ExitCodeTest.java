@@ -11,12 +11,13 @@ class ExitCodeTest {
   @Test
   @DisplayName("the exit codes are the documented table, which scripts depend on")
   void exitCodesAreTheDocumentedTable() {
-    // Given the table in PRODUCT.md, and 7 (not found) that issue 10 added
+    // Given the table in PRODUCT.md, 7 (not found) that issue 10 added, and 8 (the rollback guard)
+    // and 9 (the post phase's rollout) that issue 11 added
     // When
     int[] codes = Arrays.stream(ExitCode.values()).mapToInt(ExitCode::code).toArray();
 
     // Then
-    assertThat(codes).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 130);
+    assertThat(codes).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130);
     assertThat(ExitCode.values()).allSatisfy(code -> assertThat(code.description()).isNotBlank());
   }
 

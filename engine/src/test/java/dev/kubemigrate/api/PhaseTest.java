@@ -45,7 +45,7 @@ class PhaseTest {
     // When / Then
     assertThatThrownBy(() -> Phase.parse(text))
         .isInstanceOf(KubemigrateException.class)
-        .hasMessage("invalid phase '" + text + "' (--phase, spec.phase): use pre or post")
+        .hasMessage("invalid phase '" + text + "' (--phase, spec.phase): use pre, post or down")
         .extracting(e -> ((KubemigrateException) e).exitCode())
         .isEqualTo(ExitCode.USAGE);
   }

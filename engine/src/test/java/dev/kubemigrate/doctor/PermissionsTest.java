@@ -53,9 +53,7 @@ class PermissionsTest {
     // Then it is the very list doctor checks: nothing missing, nothing more; run and the operator
     // grant the pre-flight's reads too
     List<Permission> expected = new java.util.ArrayList<>(Permissions.of(mode));
-    if (Permissions.preflights(mode)) {
-      expected.addAll(Permissions.preflight());
-    }
+    expected.addAll(Permissions.optional(mode));
     assertThat(granted).containsExactlyInAnyOrderElementsOf(expected);
   }
 }

@@ -243,7 +243,7 @@ class MigrationFileTest {
     // When / Then
     assertUsageError(yaml)
         .hasMessageStartingWith(
-            "m.yaml:6: unknown field 'spec.timeuot' (known: app, args, attempt, command,")
+            "m.yaml:6: unknown field 'spec.timeuot' (known: after, afterSelector, app, args, attempt,")
         .hasMessageContaining("timeout");
   }
 
@@ -359,7 +359,7 @@ class MigrationFileTest {
     assertUsageError(badTimeout)
         .hasMessage("m.yaml: invalid duration '600' for spec.timeout: use e.g. 90s, 10m, 1h30m");
     assertUsageError(badPhase)
-        .hasMessage("m.yaml: invalid phase 'during' (--phase, spec.phase): use pre or post");
+        .hasMessage("m.yaml: invalid phase 'during' (--phase, spec.phase): use pre, post or down");
   }
 
   @Test

@@ -192,6 +192,10 @@ class MigrationReconcilerMockServerTest {
             null,
             null,
             attempt,
+            null,
+            null,
+            null,
+            null,
             null));
     return m;
   }
