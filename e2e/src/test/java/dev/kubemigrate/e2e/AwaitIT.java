@@ -106,6 +106,8 @@ class AwaitIT {
         .withNewMetadata()
         .addToLabels("app", "shop")
         .addToLabels("version", version)
+        // how a post phase (--after deployment/shop) tells this version's pods from older ones
+        .addToLabels("kubemigrate.dev/version", version)
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName("kubemigrate-await")

@@ -194,6 +194,93 @@ class OperatorIT {
         .doesNotContain("claimed the run");
   }
 
+  @Test
+  @DisplayName(
+      "Expand, rollout, contract in GitOps: the post Migration stays Reconciling with the"
+          + " rollout's counts until no 1.0.0 pod is left, then runs; a rollback's pods are held by"
+          + " the guard while 2.0.0 keeps serving")
+  void postMigrationWaitsForTheRolloutAndGuardsTheRollback(
+      KubernetesClient client, TestNamespace ns) {
+    // Given app 1.0.0, migrated and serving
+    install(client, ns, 1);
+    ServiceAccounts.applyRbac(client, ns.name(), "await");
+    apply(
+        client, ns, named(shellMigration("shop", "1.0.0", "echo expand 1.0.0"), "shop-1-0-0-pre"));
+    client.apps().deployments().inNamespace(ns.name()).resource(app("1.0.0")).create();
+    awaitAvailable(client, ns, 2);
+
+    // When release 2.0.0's three waves are applied at once: pre, the Deployment, post
+    apply(
+        client, ns, named(shellMigration("shop", "2.0.0", "echo expand 2.0.0"), "shop-2-0-0-pre"));
+    apply(
+        client,
+        ns,
+        named(shellMigration("shop", "2.0.0", "echo contract 2.0.0"), "shop-2-0-0-post")
+            + "  phase: post\n  after: [deployment/shop]\n");
+    // Then the post Migration says what it waits for
+    Migration waiting =
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(
+                () -> migration(client, ns, "shop-2-0-0-post"),
+                m ->
+                    m != null
+                        && condition(m, "Reconciling") != null
+                        && "True".equals(condition(m, "Reconciling").getStatus())
+                        && condition(m, "Reconciling").getMessage().contains("waiting for"));
+    assertThat(condition(waiting, "Reconciling").getMessage())
+        .contains("deployment/shop: its template is at 1.0.0, waiting for 2.0.0");
+    client.apps().deployments().inNamespace(ns.name()).resource(app("2.0.0")).createOrReplace();
+    Migration contracted = awaitCondition(client, ns, "shop-2-0-0-post", "Ready", "True");
+    assertThat(contracted.getStatus().logTail()).contains("contract 2.0.0");
+    awaitAvailable(client, ns, 2);
+    assertThat(
+            client.pods().inNamespace(ns.name()).withLabel("app", "shop").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> p.getMetadata().getLabels().get("kubemigrate.dev/version")))
+        .containsOnly("2.0.0");
+
+    // When the app is rolled back to 1.0.0 (kubectl rollout undo, a GitOps revert)
+    client.apps().deployments().inNamespace(ns.name()).resource(app("1.0.0")).createOrReplace();
+    // Then the new 1.0.0 pod is held in its init container with the guard's words in its log,
+    // and the 2.0.0 pods keep serving
+    Pod held =
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(
+                () ->
+                    client
+                        .pods()
+                        .inNamespace(ns.name())
+                        .withLabel("kubemigrate.dev/version", "1.0.0")
+                        .list()
+                        .getItems()
+                        .stream()
+                        .filter(
+                            p ->
+                                p.getStatus() != null
+                                    && p.getStatus().getInitContainerStatuses() != null
+                                    && initFailedOnce(p))
+                        .findFirst()
+                        .orElse(null),
+                p -> p != null);
+    assertThat(
+            client
+                .pods()
+                .inNamespace(ns.name())
+                .withName(held.getMetadata().getName())
+                .inContainer("await-migration")
+                .getLog())
+        .contains("rollback guard: 1.0.0 is older than 2.0.0")
+        .contains("post phase (contract) of 2.0.0");
+    assertThat(available(client, ns)).isEqualTo(2);
+  }
+
+  /** The Migration's YAML with another metadata.name. */
+  private static String named(String yaml, String name) {
+    return yaml.replaceFirst("(?m)^  name: .*$", "  name: " + name);
+  }
+
   // ---- helpers ----
 
   private static String flywayMigration(String app, String version) {

@@ -236,7 +236,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
             || plan.action() == Decisions.Action.ALREADY_FAILED;
     if (done || runs.isActive(id)) {
       // A run waiting for a free slot says what the first reconcile said: no patch per reconcile.
-      String note = !done && r == null ? "starting" : null;
+      String note = !done && r == null ? runs.waitingFor(id).orElse("starting") : null;
       return report(m, MigrationStatuses.of(m, spec.version(), r, note, now));
     }
 

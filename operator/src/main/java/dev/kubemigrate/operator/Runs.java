@@ -63,7 +63,9 @@ final class Runs implements AutoCloseable {
       if (reason == Reason.PREFLIGHT_FAILED) {
         return !at.isBefore(since.plus(spec.startupGrace()));
       }
-      return exitCode == ExitCode.USAGE || exitCode == ExitCode.CONFLICT;
+      return exitCode == ExitCode.USAGE
+          || exitCode == ExitCode.CONFLICT
+          || exitCode == ExitCode.SCHEMA_GUARD;
     }
 
     /** This error, kept since the first one of the same reason for the same spec. */
@@ -82,6 +84,10 @@ final class Runs implements AutoCloseable {
   private final Map<ResourceID, Kubemigrate.Call> active = new ConcurrentHashMap<>();
   private final Map<ResourceID, RunError> errors = new ConcurrentHashMap<>();
   private final Map<ResourceID, RunRecord> results = new ConcurrentHashMap<>();
+
+  /** What a post phase's run waits for now (its rollout, with counts), for the status. */
+  private final Map<ResourceID, String> waiting = new ConcurrentHashMap<>();
+
   private final AtomicInteger running = new AtomicInteger();
 
   /** Namespaces whose Jobs and pods the runs share watches of (empty: all); null: per run. */
@@ -125,6 +131,11 @@ final class Runs implements AutoCloseable {
   /** The record as the last run of this operator for the Migration left it. */
   Optional<RunRecord> lastResult(ResourceID id) {
     return Optional.ofNullable(results.get(id));
+  }
+
+  /** What the active run waits for before it claims (a post phase's rollout), if anything. */
+  Optional<String> waitingFor(ResourceID id) {
+    return Optional.ofNullable(waiting.get(id));
   }
 
   Optional<RunError> lastError(ResourceID id) {
@@ -198,6 +209,7 @@ final class Runs implements AutoCloseable {
               request.spec()));
     } finally {
       running.decrementAndGet();
+      waiting.remove(id);
       active.remove(id);
       changed.accept(id);
     }
@@ -208,7 +220,11 @@ final class Runs implements AutoCloseable {
       @Override
       public void progress(String message) {
         // No reconcile per progress line: the run's record changes trigger them (an informer).
+        // A post phase waiting for its rollout has no record yet: what it waits for is shown.
         LOG.info("{}: {}", name(id), message);
+        if (message.startsWith("waiting for ") && !message.equals(waiting.put(id, message))) {
+          changed.accept(id);
+        }
       }
 
       @Override
