@@ -883,10 +883,44 @@ public final class RunEngine {
               .getLog();
       LogTail tail = new LogTail();
       log.lines().forEach(tail::add);
+      // Lines the follower never got (containerd had not written them when it read): printed now,
+      // so that stdout has the log the record keeps.
+      String pod = newest.get().getMetadata().getName();
+      for (String line : unseen(watched.tail().text(), tail.text())) {
+        listener.logLine(pod, line);
+      }
+      listener.flushLogs();
       return Optional.of(tail.text());
     } catch (KubernetesClientException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The lines at the end of {@code authoritative} (the kubelet's tail of the log) that come after
+   * the last line the follower delivered ({@code followed}, its tail): all of them when it
+   * delivered none; none when the two cannot be lined up, rather than a line twice. Pure.
+   */
+  static List<String> unseen(String followed, String authoritative) {
+    List<String> auth = authoritative.isEmpty() ? List.of() : authoritative.lines().toList();
+    List<String> seen = followed.isEmpty() ? List.of() : followed.lines().toList();
+    if (seen.isEmpty()) {
+      return auth;
+    }
+    // The longest overlap: a suffix of what was seen that the authoritative tail holds, ending at
+    // some line; what follows it there is unseen.
+    for (int end = auth.size(); end > 0; end--) {
+      int k = 0;
+      while (k < end
+          && k < seen.size()
+          && auth.get(end - 1 - k).equals(seen.get(seen.size() - 1 - k))) {
+        k++;
+      }
+      if (k == Math.min(end, seen.size())) {
+        return auth.subList(end, auth.size());
+      }
+    }
+    return List.of();
   }
 
   private static String summary(RunRecord r) {
