@@ -66,7 +66,8 @@ class WalkthroughIT {
     assertThat(output)
         .contains("waiting for deployment/shop")
         .contains("compatible from 2.0.0")
-        .contains("SchemaContracted");
+        .contains("SchemaContracted")
+        .contains("rollback guard: 1.0.0 is older than 2.0.0");
     // The schema is 2.0.0's, contracted: full_name gone, display_name kept, with its rows
     assertThat(db.count("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(3);
     assertThat(
