@@ -63,6 +63,10 @@ final class DoctorCommand implements Callable<Integer> {
                   ? migration.preflightFromFile()
                   : PreflightMode.parse(preflightMode, "--preflight"))
               == PreflightMode.STRICT;
+      if ("off".equals(preflightMode)) {
+        throw KubemigrateException.usage(
+            "invalid --preflight 'off' for doctor: use auto or strict (doctor runs the pre-flight)");
+      }
     } else if (preflightMode != null) {
       throw KubemigrateException.usage(
           "--preflight %s needs a migration to check: -f FILE, or --app, --version and --image",
@@ -108,20 +112,28 @@ final class DoctorCommand implements Callable<Integer> {
               skips.stream().map(c -> c.permission().toString()).collect(Collectors.joining(", ")));
         }
       }
-      if (migration.given()) {
-        preflight(connected);
-      }
+      int problems = migration.given() ? preflight(connected) : 0;
       if (checks.stream().anyMatch(c -> !c.allowed() && !c.optional())) {
         throw new KubemigrateException(
             ExitCode.KUBERNETES_API,
             "permissions are missing in namespace " + connected.namespace());
       }
+      if (problems > 0) {
+        throw new KubemigrateException(
+            ExitCode.COULD_NOT_START,
+            problems
+                + (problems == 1 ? " problem" : " problems")
+                + " would stop this migration before it starts");
+      }
       return 0;
     }
   }
 
-  /** The pre-flight of the migration the options describe, as {@code run} would make it. */
-  private void preflight(ClusterOptions.Connected connected) {
+  /**
+   * The pre-flight of the migration the options describe, as {@code run} would make it, printed;
+   * returns how many problems it found.
+   */
+  private int preflight(ClusterOptions.Connected connected) {
     Kubemigrate.Preflighted result =
         Kubemigrate.preflight(connected.client(), spec, connected.namespace(), strict);
     if (!result.skipped().isEmpty()) {
@@ -132,16 +144,12 @@ final class DoctorCommand implements Callable<Integer> {
       System.out.printf(
           "pre-flight ok: %s %s (%s) can start in namespace %s%n",
           spec.app(), spec.version(), spec.phase().label(), connected.namespace());
-      return;
+      return 0;
     }
     for (String problem : result.problems()) {
       System.out.println("pre-flight problem: " + problem);
     }
-    throw new KubemigrateException(
-        ExitCode.COULD_NOT_START,
-        result.problems().size()
-            + (result.problems().size() == 1 ? " problem" : " problems")
-            + " would stop this migration before it starts");
+    return result.problems().size();
   }
 
   private static Mode mode(String name) {

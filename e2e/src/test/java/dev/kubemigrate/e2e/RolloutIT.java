@@ -223,6 +223,10 @@ class RolloutIT {
         .contains("SchemaContracted")
         .contains("1.0.0 is older than 2.0.0")
         .contains("post phase (contract) of 2.0.0");
+    // ...even a version that migrated once: its run no longer says "already migrated"
+    Kubemigrate.Result again =
+        km.run(Args.busyboxRun(ns, "shop", "1.0.0").sh("echo expand 1.0.0").build());
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(8);
     Kubemigrate.Result rerun =
         km.run(Args.busyboxRun(ns, "shop", "1.0.1").sh("echo expand 1.0.1").build());
     assertThat(rerun.exitCode()).as(rerun.toString()).isEqualTo(8);

@@ -139,9 +139,9 @@ public final class Decisions {
   }
 
   /**
-   * The floor a successful {@code spec} leaves, or empty when it leaves it as it is: a post phase
-   * raises it to its {@code compatibleFrom} (default: its version) when that can be ordered; a down
-   * migration sets it to its {@code compatibleFrom}.
+   * The floor {@code spec} leaves, or empty when it leaves it as it is: a post phase raises it to
+   * its {@code compatibleFrom} (default: its version) when that can be ordered, as its Job starts;
+   * a down migration sets it to its {@code compatibleFrom} once it succeeded.
    */
   public static Optional<String> floorAfter(MigrationSpec spec) {
     return switch (spec.phase()) {

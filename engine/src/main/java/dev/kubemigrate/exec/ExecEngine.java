@@ -80,16 +80,17 @@ public final class ExecEngine {
     Decisions.Ask ask =
         new Decisions.Ask(
             Hashing.sha256Hex(String.join("\u0000", req.command()), 16), false, 1, true);
-    Decisions.Plan plan = Decisions.decide(read(store, req), ask);
-    if (!plan.action().needsLock() && plan.action() != Decisions.Action.ATTACH) {
-      return report(plan, req); // no lock needed to find it done
-    }
-    // The rollback guard: an older version's pod does not touch a contracted schema.
+    // The rollback guard first, whatever the record says: an older version's pod neither touches
+    // a contracted schema nor starts on it because it migrated once.
     Optional<Decisions.Refusal> guarded =
         Decisions.guard(
             new FloorStore(client, req.namespace()).get(req.app()), req.phase(), req.version());
     if (guarded.isPresent()) {
       return RunOutcome.stopped(guarded.get().reason(), How.REFUSED, null, guarded.get().message());
+    }
+    Decisions.Plan plan = Decisions.decide(read(store, req), ask);
+    if (!plan.action().needsLock() && plan.action() != Decisions.Action.ATTACH) {
+      return report(plan, req); // no lock needed to find it done
     }
     try (AppLock lock =
         new AppLock(

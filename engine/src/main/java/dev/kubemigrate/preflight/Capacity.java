@@ -29,7 +29,16 @@ final class Capacity {
   private Capacity() {}
 
   /** The pod's requests and limits, per resource, once LimitRange defaults are applied. */
-  record Needs(Map<String, BigDecimal> requests, Map<String, BigDecimal> limits, boolean anySet) {
+  /**
+   * @param unsetRequests per resource, the containers (init containers included) that request none
+   *     of it once defaults are applied; {@code unsetLimits} the same for limits
+   */
+  record Needs(
+      Map<String, BigDecimal> requests,
+      Map<String, BigDecimal> limits,
+      boolean anySet,
+      Map<String, List<String>> unsetRequests,
+      Map<String, List<String>> unsetLimits) {
     BigDecimal request(String resource) {
       return requests.get(resource);
     }
@@ -56,6 +65,8 @@ final class Capacity {
     Map<String, BigDecimal> initRequests = new HashMap<>();
     Map<String, BigDecimal> initLimits = new HashMap<>();
     boolean anySet = false;
+    Map<String, List<String>> unsetRequests = new HashMap<>();
+    Map<String, List<String>> unsetLimits = new HashMap<>();
     for (boolean init : new boolean[] {true, false}) {
       List<Container> list = init ? pod.getInitContainers() : pod.getContainers();
       for (Container c : list == null ? List.<Container>of() : list) {
@@ -81,9 +92,13 @@ final class Capacity {
           }
           if (request != null) {
             requests.put(r, request);
+          } else {
+            unsetRequests.computeIfAbsent(r, k -> new ArrayList<>()).add(c.getName());
           }
           if (limit != null) {
             limits.put(r, limit);
+          } else {
+            unsetLimits.computeIfAbsent(r, k -> new ArrayList<>()).add(c.getName());
           }
           for (LimitRange lr : limitRanges) {
             for (LimitRangeItem item : items(lr, "Container")) {
@@ -111,7 +126,7 @@ final class Capacity {
         }
       }
     }
-    return new Needs(sumRequests, sumLimits, anySet);
+    return new Needs(sumRequests, sumLimits, anySet, unsetRequests, unsetLimits);
   }
 
   private static void bounds(
@@ -189,9 +204,16 @@ final class Capacity {
         if (limitQ == null) {
           continue;
         }
+        // The quota's admission wants every container to set what it limits, not only the pod.
+        List<String> lacking =
+            (key.startsWith("limits.") ? needs.unsetLimits() : needs.unsetRequests())
+                .getOrDefault(r, List.of());
+        if (!lacking.isEmpty()) {
+          unset.add(key + " (container " + String.join(", ", lacking) + ")");
+          continue;
+        }
         BigDecimal need = key.startsWith("limits.") ? needs.limit(r) : needs.request(r);
         if (need == null) {
-          unset.add(key);
           continue;
         }
         BigDecimal in = amount(used, key);
@@ -219,8 +241,9 @@ final class Capacity {
               + name
               + " limits "
               + String.join(", ", unset)
-              + ", which the pod does not set and no LimitRange defaults: set --cpu and --memory,"
-              + " or add a LimitRange with defaults");
+              + ", which a container does not set and no LimitRange defaults: set --cpu and"
+              + " --memory (the migration's container), resources in the pod template (others), or"
+              + " add a LimitRange with defaults");
     }
   }
 

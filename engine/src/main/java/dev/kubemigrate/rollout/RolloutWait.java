@@ -54,7 +54,8 @@ public final class RolloutWait {
 
   /**
    * Waits for {@code after} ({@code deployment/NAME}, {@code statefulset/NAME}) and for every
-   * Deployment and StatefulSet that {@code selector} matches, to run {@code version}.
+   * Deployment and StatefulSet that {@code selector} matches, to run {@code version}. {@code
+   * changed} is woken by the informers, and by whoever interrupts the wait.
    */
   public Result await(
       String namespace,
@@ -62,8 +63,8 @@ public final class RolloutWait {
       String selector,
       String version,
       Instant deadline,
+      ChangeSignal changed,
       BooleanSupplier interrupted) {
-    ChangeSignal changed = new ChangeSignal();
     List<SharedIndexInformer<?>> informers = new ArrayList<>();
     try {
       Map<String, SharedIndexInformer<? extends HasMetadata>> workloads = new LinkedHashMap<>();
@@ -143,13 +144,17 @@ public final class RolloutWait {
         if (!t.isBefore(deadline)) {
           return new Result(
               Reason.ROLLOUT_TIMED_OUT,
-              "the rollout of " + version + " did not finish in time (--rollout-timeout): " + now);
+              "the rollout of "
+                  + version
+                  + " did not finish in time (--rollout-timeout, spec.rolloutTimeout): "
+                  + now);
         }
         Duration left = Duration.between(t, deadline);
         changed.await(left.compareTo(REPEAT) < 0 ? left : REPEAT);
       }
     } catch (KubernetesClientException e) {
-      throw ApiErrors.translate(client, e, "watch", "deployments", namespace);
+      throw ApiErrors.translate(
+          client, e, "watch", "deployments, statefulsets and their pods", namespace);
     } finally {
       informers.forEach(SharedIndexInformer::close);
     }

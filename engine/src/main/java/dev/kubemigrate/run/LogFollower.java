@@ -160,8 +160,9 @@ final class LogFollower implements AutoCloseable {
         }
         listener.flushLogs();
         clean = true;
-        if (catchUp) {
-          // The container has ended: this plain read returned what the stream did not.
+        if (catchUp && (lines.get() > before || emptyRereads >= SETTLE_REREADS.size())) {
+          // The container has ended: this plain read returned what the stream did not. A read
+          // that is still empty is made again below, until the re-reads are used up.
           complete.add(pod);
           return;
         }

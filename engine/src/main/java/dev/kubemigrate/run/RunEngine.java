@@ -150,6 +150,16 @@ public final class RunEngine {
         new Decisions.Ask(SpecHash.of(spec), request.retry(), request.attempt(), false);
     this.spec = spec;
     this.namespace = request.namespace();
+    // The rollback guard first, whatever the record says: an old version that ran once does not
+    // get an exit 0 on a schema that no longer serves it.
+    Optional<Decisions.Refusal> guarded =
+        Decisions.guard(
+            new FloorStore(client, request.namespace()).get(spec.app()),
+            spec.phase(),
+            spec.version());
+    if (guarded.isPresent()) {
+      return RunOutcome.stopped(guarded.get().reason(), How.REFUSED, null, guarded.get().message());
+    }
     boolean checked = false;
     while (true) {
       if (interrupted) {
@@ -183,14 +193,12 @@ public final class RunEngine {
    */
   private Optional<RunOutcome> beforeClaim(RunRequest request, RecordStore store) {
     MigrationSpec spec = request.spec();
-    FloorStore floors = new FloorStore(client, request.namespace());
-    Optional<Decisions.Refusal> guarded =
-        Decisions.guard(floors.get(spec.app()), spec.phase(), spec.version());
-    if (guarded.isPresent()) {
-      return Optional.of(
-          RunOutcome.stopped(guarded.get().reason(), How.REFUSED, null, guarded.get().message()));
-    }
     if (spec.phase() == Phase.POST) {
+      // A pre phase that failed is said at once, not after the rollout's wait.
+      Optional<RunOutcome> pre = preNotSucceeded(store, spec, false);
+      if (pre.isPresent()) {
+        return pre;
+      }
       if (spec.waitsForRollout()) {
         RolloutWait.Result rollout =
             new RolloutWait(client, clock, listener)
@@ -200,6 +208,7 @@ public final class RunEngine {
                     spec.afterSelector(),
                     spec.version(),
                     clock.instant().plus(spec.rolloutTimeout()),
+                    changed,
                     () -> interrupted);
         if (rollout.reason() == Reason.INTERRUPTED) {
           return Optional.of(
@@ -210,28 +219,77 @@ public final class RunEngine {
               RunOutcome.stopped(rollout.reason(), How.REFUSED, null, rollout.message()));
         }
       }
-      Optional<RunRecord> pre =
-          store.get(spec.app(), Phase.PRE, spec.version()).map(StoredRecord::record);
-      if (pre.isPresent() && pre.get().state() != RunState.SUCCEEDED) {
-        return Optional.of(
-            RunOutcome.stopped(
-                Reason.PRE_NOT_SUCCEEDED,
-                How.REFUSED,
-                null,
-                "the pre phase of "
-                    + spec.app()
-                    + " "
-                    + spec.version()
-                    + (pre.get().state().isActive()
-                        ? " is still running"
-                        : " failed (" + pre.get().reason() + ")")
-                    + ": the post phase runs only once it succeeded"));
+      Optional<RunOutcome> preActive = preNotSucceeded(store, spec, true);
+      if (preActive.isPresent()) {
+        return preActive;
       }
     }
     return request.preflight() == PreflightMode.OFF ? Optional.empty() : preflight(request);
   }
 
-  /** Raises (post) or sets (down) the app's floor once {@code spec} succeeded. */
+  /**
+   * The refusal of a post phase whose pre phase failed, or ({@code active}) has not ended yet; a
+   * version without a pre phase is not held.
+   */
+  private static Optional<RunOutcome> preNotSucceeded(
+      RecordStore store, MigrationSpec spec, boolean active) {
+    Optional<RunRecord> pre =
+        store.get(spec.app(), Phase.PRE, spec.version()).map(StoredRecord::record);
+    if (pre.isEmpty()
+        || pre.get().state() == RunState.SUCCEEDED
+        || (pre.get().state().isActive() && !active)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        RunOutcome.stopped(
+            Reason.PRE_NOT_SUCCEEDED,
+            How.REFUSED,
+            null,
+            "the pre phase of "
+                + spec.app()
+                + " "
+                + spec.version()
+                + (pre.get().state().isActive()
+                    ? " is still running"
+                    : " failed (" + pre.get().reason() + ")")
+                + ": the post phase runs only once it succeeded"));
+  }
+
+  /** A refusal when the post phase's rollout is no longer over; the claim is released. */
+  private Optional<RunOutcome> rolloutStillDone(
+      RecordStore store, StoredRecord stored, RunRequest request) {
+    MigrationSpec spec = request.spec();
+    if (!spec.waitsForRollout()) {
+      return Optional.empty();
+    }
+    RolloutWait.Result now =
+        new RolloutWait(client, clock, RunListener.SILENT)
+            .await(
+                request.namespace(),
+                spec.after(),
+                spec.afterSelector(),
+                spec.version(),
+                clock.instant(),
+                changed,
+                () -> interrupted);
+    if (now.done()) {
+      return Optional.empty();
+    }
+    String detail = now.message();
+    int waiting = detail.indexOf("): waiting for ");
+    String why =
+        "the rollout is no longer over (undone while this waited for the lock?): "
+            + (waiting >= 0 ? detail.substring(waiting + 3) : detail);
+    endClaim(store, stored, new KubemigrateException(ExitCode.ROLLOUT, why));
+    return Optional.of(
+        RunOutcome.stopped(
+            now.reason() == Reason.ROLLOUT_TIMED_OUT ? Reason.ROLLOUT_FAILED : now.reason(),
+            How.REFUSED,
+            null,
+            why));
+  }
+
+  /** Raises (post, as its Job starts) or sets (down, once it succeeded) the app's floor. */
   private void recordFloor(MigrationSpec spec) {
     Optional<String> floor = Decisions.floorAfter(spec);
     if (floor.isEmpty()) {
@@ -561,6 +619,14 @@ public final class RunEngine {
               null);
       return finish(store, r, new Watched(lost, new LogTail(), List.of(), Set.of()), request, how);
     }
+    if (job == null && how == How.RAN && request.spec().phase() == Phase.POST) {
+      // Under the lock, just before the contract starts: the rollout may have been undone while
+      // this waited for the lock.
+      Optional<RunOutcome> undone = rolloutStillDone(store, stored, request);
+      if (undone.isPresent()) {
+        return undone.get();
+      }
+    }
     if (job == null) {
       try {
         job = createJob(request.spec(), ns, r);
@@ -569,6 +635,11 @@ public final class RunEngine {
           endClaim(store, stored, e);
         }
         throw e;
+      }
+      if (request.spec().phase() == Phase.POST) {
+        // From the moment its Job exists the schema is (being) contracted: the floor rises now,
+        // not once the contract succeeded, so that no old pod passes the guard meanwhile.
+        recordFloor(request.spec());
       }
     }
     if (r.jobUid() == null) {
@@ -818,9 +889,9 @@ public final class RunEngine {
         return r; // another caller stored this attempt's result first: report the same
       }
       RunRecord finished = result.apply(r);
-      if (state == RunState.SUCCEEDED && spec != null && !floored) {
-        // Before the record says succeeded: a contract that ran has changed the schema, whether
-        // or not its record is written.
+      if (state == RunState.SUCCEEDED && spec != null && spec.phase() == Phase.DOWN && !floored) {
+        // A down migration lowers the floor once it succeeded (a contract raised it as it
+        // started), and before its record says so.
         floored = true;
         recordFloor(spec);
       }

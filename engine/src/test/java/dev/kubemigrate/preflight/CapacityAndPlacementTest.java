@@ -175,7 +175,8 @@ class CapacityAndPlacementTest {
           .singleElement()
           .asString()
           .contains(
-              "limits requests.cpu, limits.memory, which the pod does not set and no LimitRange defaults");
+              "limits requests.cpu (container migrate), limits.memory (container migrate), which a"
+                  + " container does not set and no LimitRange defaults");
     }
 
     @Test

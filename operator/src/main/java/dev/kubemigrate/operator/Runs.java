@@ -63,9 +63,8 @@ final class Runs implements AutoCloseable {
       if (reason == Reason.PREFLIGHT_FAILED) {
         return !at.isBefore(since.plus(spec.startupGrace()));
       }
-      return exitCode == ExitCode.USAGE
-          || exitCode == ExitCode.CONFLICT
-          || exitCode == ExitCode.SCHEMA_GUARD;
+      // A refusal by the rollback guard is tried again: a down migration may lower the floor.
+      return exitCode == ExitCode.USAGE || exitCode == ExitCode.CONFLICT;
     }
 
     /** This error, kept since the first one of the same reason for the same spec. */
