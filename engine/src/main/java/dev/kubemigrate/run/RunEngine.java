@@ -70,8 +70,16 @@ public final class RunEngine {
   /** Records kept per app; older finished ones are pruned when a new run is claimed. */
   public static final int HISTORY_LIMIT = 50;
 
-  /** Past the Job's own deadline, how long the engine still waits for Kubernetes to say so. */
-  private static final Duration DEADLINE_SLACK = Duration.ofSeconds(60);
+  /**
+   * Past the Job's own deadline (its start and {@code --timeout}), how long the engine still waits
+   * for Kubernetes to say so before it stops the Job itself: a job controller that lags (Kubernetes
+   * 1.20's enforces the deadline only when something else makes it look at the Job) does not hold
+   * the exit.
+   */
+  private static final Duration DEADLINE_SLACK = Duration.ofSeconds(2);
+
+  /** The outer bound of a watch whose Job never starts: its timeout, grace and this. */
+  private static final Duration LATE_SLACK = Duration.ofSeconds(60);
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -679,8 +687,9 @@ public final class RunEngine {
         r.startedAt()
             .plus(request.spec().timeout())
             .plus(request.spec().startupGrace())
-            .plus(DEADLINE_SLACK);
-    Watched watched = watch(ns, r.jobName(), request.spec().startupGrace(), deadline);
+            .plus(LATE_SLACK);
+    Watched watched =
+        watch(ns, r.jobName(), request.spec().startupGrace(), deadline, request.spec().timeout());
     if (watched == null) {
       return interrupted(store, r, request, how);
     }
@@ -745,6 +754,15 @@ public final class RunEngine {
 
   /** Watches (never polls) the Job and its pods until a terminal verdict; null if interrupted. */
   private Watched watch(String ns, String jobName, Duration grace, Instant deadline) {
+    return watch(ns, jobName, grace, deadline, null);
+  }
+
+  /**
+   * Watches the Job to its verdict; with {@code timeout}, the Job is also given up on once it has
+   * run that long (from its {@code status.startTime}) and {@link #DEADLINE_SLACK} more.
+   */
+  private Watched watch(
+      String ns, String jobName, Duration grace, Instant deadline, Duration timeout) {
     LogTail tail = new LogTail();
     // Informers list, then watch, and re-list when a watch breaks or expires (410 Gone), so a
     // dropped connection or an API server restart loses no change.
@@ -814,23 +832,42 @@ public final class RunEngine {
           }
           return new Watched(v, tail, podList, logs.completed());
         }
-        if (clock.instant().isAfter(deadline)) {
+        Instant jobDeadline =
+            timeout == null || job == null || job.getStatus() == null
+                ? null
+                : startOf(job).map(t -> t.plus(timeout).plus(DEADLINE_SLACK)).orElse(null);
+        if (clock.instant().isAfter(deadline)
+            || (jobDeadline != null && clock.instant().isAfter(jobDeadline))) {
+          // Interim lines of the log stay; the container is stopped with the Job below.
+          logs.awaitDrained(Duration.ofMillis(200), DRAIN_WHILE_RUNNING);
           return new Watched(
               Verdict.stop(
                   Reason.CLIENT_DEADLINE_EXCEEDED,
-                  "the migration did not finish by "
-                      + deadline
-                      + " and Kubernetes did not stop it; stopping it now",
+                  "the migration did not finish within its timeout"
+                      + (timeout == null ? "" : " of " + Durations.format(timeout))
+                      + " (--timeout) and Kubernetes did not stop it by "
+                      + (jobDeadline != null ? jobDeadline : deadline)
+                      + "; stopping it now",
                   null),
               tail,
               podList,
-              Set.of());
+              logs.completed());
         }
         awaitChange();
       }
       return null;
     } catch (KubernetesClientException e) {
       throw ApiErrors.translate(client, e, "watch", "jobs and pods", ns);
+    }
+  }
+
+  /** When the Job started, as its controller says. */
+  private static Optional<Instant> startOf(Job job) {
+    String start = job.getStatus().getStartTime();
+    try {
+      return start == null ? Optional.empty() : Optional.of(Instant.parse(start));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
     }
   }
 
