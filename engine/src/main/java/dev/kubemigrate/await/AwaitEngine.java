@@ -1,6 +1,5 @@
 package dev.kubemigrate.await;
 
-import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.Reason;
@@ -117,9 +116,9 @@ public final class AwaitEngine {
 
   /** The rollback guard's refusal of this version, said on the log too: the pod's log shows it. */
   private Optional<RunOutcome> guard(FloorStore floors, String app, Phase phase, String version) {
-    Optional<Decisions.Refusal> refused = Decisions.guard(floors.get(app), phase, version);
-    refused.ifPresent(r -> listener.progress("rollback guard: " + r.message()));
-    return refused.map(r -> RunOutcome.stopped(r.reason(), How.REFUSED, null, r.message()));
+    Optional<RunOutcome> refused = floors.refusal(app, phase, version);
+    refused.ifPresent(r -> listener.progress("rollback guard: " + r.summary()));
+    return refused;
   }
 
   private static String describe(String what, RunRecord r, String recordRef) {

@@ -82,11 +82,10 @@ public final class ExecEngine {
             Hashing.sha256Hex(String.join("\u0000", req.command()), 16), false, 1, true);
     // The rollback guard first, whatever the record says: an older version's pod neither touches
     // a contracted schema nor starts on it because it migrated once.
-    Optional<Decisions.Refusal> guarded =
-        Decisions.guard(
-            new FloorStore(client, req.namespace()).get(req.app()), req.phase(), req.version());
+    Optional<RunOutcome> guarded =
+        new FloorStore(client, req.namespace()).refusal(req.app(), req.phase(), req.version());
     if (guarded.isPresent()) {
-      return RunOutcome.stopped(guarded.get().reason(), How.REFUSED, null, guarded.get().message());
+      return guarded.get();
     }
     Decisions.Plan plan = Decisions.decide(read(store, req), ask);
     if (!plan.action().needsLock() && plan.action() != Decisions.Action.ATTACH) {

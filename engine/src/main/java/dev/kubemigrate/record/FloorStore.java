@@ -1,6 +1,8 @@
 package dev.kubemigrate.record;
 
+import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.Phase;
+import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.SchemaFloor;
 import dev.kubemigrate.api.Versions;
 import dev.kubemigrate.job.Labels;
@@ -44,6 +46,15 @@ public final class FloorStore {
     } catch (KubernetesClientException e) {
       throw ApiErrors.translate(client, e, "get", "configmaps", namespace);
     }
+  }
+
+  /**
+   * The rollback guard's refusal of {@code version}'s {@code phase} on this app's schema, as the
+   * outcome every mode ends with (exit 8, nothing created); empty when it may go on.
+   */
+  public Optional<RunOutcome> refusal(String app, Phase phase, String version) {
+    return Decisions.guard(get(app), phase, version)
+        .map(r -> RunOutcome.stopped(r.reason(), RunOutcome.How.REFUSED, null, r.message()));
   }
 
   /**

@@ -160,13 +160,11 @@ public final class RunEngine {
     this.namespace = request.namespace();
     // The rollback guard first, whatever the record says: an old version that ran once does not
     // get an exit 0 on a schema that no longer serves it.
-    Optional<Decisions.Refusal> guarded =
-        Decisions.guard(
-            new FloorStore(client, request.namespace()).get(spec.app()),
-            spec.phase(),
-            spec.version());
+    Optional<RunOutcome> guarded =
+        new FloorStore(client, request.namespace())
+            .refusal(spec.app(), spec.phase(), spec.version());
     if (guarded.isPresent()) {
-      return RunOutcome.stopped(guarded.get().reason(), How.REFUSED, null, guarded.get().message());
+      return guarded.get();
     }
     boolean checked = false;
     while (true) {
