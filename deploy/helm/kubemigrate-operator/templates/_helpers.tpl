@@ -93,7 +93,7 @@ deploy/operator/operator.yaml; `kubemigrate doctor --mode operator` checks exact
   verbs: [get]
 - apiGroups: [""]
   resources: [resourcequotas, limitranges, nodes]
-  verbs: [list]
+  verbs: [list, watch]
 - apiGroups: [scheduling.k8s.io]
   resources: [priorityclasses]
   verbs: [get]

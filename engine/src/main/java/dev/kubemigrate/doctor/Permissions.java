@@ -65,6 +65,12 @@ public final class Permissions {
       return List.of();
     }
     List<Permission> p = new ArrayList<>(preflight());
+    if (mode == Mode.OPERATOR) {
+      // Its runs read these from shared informers; without watch, each run lists them.
+      add(p, "", "resourcequotas", "watch");
+      add(p, "", "limitranges", "watch");
+      add(p, "", "nodes", "watch");
+    }
     p.addAll(postPhase());
     return List.copyOf(p);
   }

@@ -22,6 +22,7 @@ import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.KubeClients;
 import dev.kubemigrate.kube.Namespaces;
 import dev.kubemigrate.kube.ServerVersion;
+import dev.kubemigrate.kube.SharedReads;
 import dev.kubemigrate.preflight.Preflight;
 import dev.kubemigrate.preflight.PreflightRules;
 import dev.kubemigrate.record.FloorStore;
@@ -68,17 +69,23 @@ public final class Kubemigrate implements AutoCloseable {
   private final Clock clock;
   private final JobWatches watches;
   private final RecordCache records;
+  private final SharedReads reads;
 
   /** The API server's version, read once for every run of this instance (the operator's many). */
   private final Supplier<ServerVersion> serverVersion;
 
   /** Each run watches its own Job and pods: what one command needs. */
   public Kubemigrate(KubernetesClient client, Clock clock) {
-    this(client, clock, JobWatches.perRun(client), null);
+    this(client, clock, JobWatches.perRun(client), null, SharedReads.NONE);
   }
 
   private Kubemigrate(
-      KubernetesClient client, Clock clock, JobWatches watches, RecordCache records) {
+      KubernetesClient client,
+      Clock clock,
+      JobWatches watches,
+      RecordCache records,
+      SharedReads reads) {
+    this.reads = reads;
     this.client = client;
     this.clock = clock;
     this.watches = watches;
@@ -89,18 +96,26 @@ public final class Kubemigrate implements AutoCloseable {
   /**
    * For a process that drives many runs at once (the operator): its runs share one Job informer and
    * one pod informer per namespace ({@code namespaces}; empty: all), so that a run costs no list or
-   * watch of its own; and they read records from {@code records}, an informer's cache (null: from
-   * the API server). Close it to stop the watches.
+   * watch of its own; they read records from {@code records}, an informer's cache (null: from the
+   * API server); and the pre-flight's quotas, LimitRanges and nodes, the apps' Leases and schema
+   * floors from informers of their own, each started when first read (and read from the API server
+   * while it cannot watch). Close it to stop the watches.
    */
   public static Kubemigrate sharingWatches(
       KubernetesClient client, Clock clock, List<String> namespaces, RecordCache records) {
-    return new Kubemigrate(client, clock, new SharedJobWatches(client, namespaces), records);
+    return new Kubemigrate(
+        client,
+        clock,
+        new SharedJobWatches(client, namespaces),
+        records,
+        SharedReads.informed(client, namespaces));
   }
 
   /** Stops the shared watches, if any. */
   @Override
   public void close() {
     watches.close();
+    reads.close();
   }
 
   /**
@@ -132,7 +147,8 @@ public final class Kubemigrate implements AutoCloseable {
 
   /** `kubemigrate run` and the operator: the migration, once per (app, phase, version). */
   public Call run(RunRequest request, RunListener listener) {
-    RunEngine engine = new RunEngine(client, clock, listener, watches, records, serverVersion);
+    RunEngine engine =
+        new RunEngine(client, clock, listener, watches, records, serverVersion, reads);
     return call(() -> engine.run(request), engine::interrupt);
   }
 

@@ -5,6 +5,7 @@ import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.ChangeSignal;
+import dev.kubemigrate.kube.SharedCache;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,6 +41,7 @@ public final class AppLock implements AutoCloseable {
   private final RunListener listener;
   private final Duration leaseDuration;
   private final ChangeSignal changed = new ChangeSignal();
+  private final SharedCache<Lease> cache;
   private ScheduledExecutorService renewer;
   private volatile boolean lost;
 
@@ -54,6 +56,25 @@ public final class AppLock implements AutoCloseable {
       Clock clock,
       RunListener listener,
       Duration leaseDuration) {
+    this(client, namespace, key, identity, clock, listener, leaseDuration, SharedCache.none());
+  }
+
+  /**
+   * With {@code cache}: the operator's informer of the Leases, read first instead of a GET. Only
+   * what a compare-and-set write follows is taken from it (no Lease yet: create it; a free or
+   * expired one: take it with its resourceVersion); a lost write, a Lease that looks held or ours,
+   * are read from the API server.
+   */
+  public AppLock(
+      KubernetesClient client,
+      String namespace,
+      String key,
+      String identity,
+      Clock clock,
+      RunListener listener,
+      Duration leaseDuration,
+      SharedCache<Lease> cache) {
+    this.cache = cache;
     this.client = client;
     this.namespace = namespace;
     this.name = LockRules.leaseName(key);
@@ -86,10 +107,19 @@ public final class AppLock implements AutoCloseable {
     Instant deadline = clock.instant().plus(timeout);
     String shownHolder = null;
     SharedIndexInformer<Lease> informer = null;
+    boolean fromCache = cache.available();
     try {
       while (true) {
-        Lease lease = leases().withName(name).get();
+        Lease lease = fromCache ? cache.get(namespace, name) : leases().withName(name).get();
         Instant now = clock.instant();
+        if (fromCache) {
+          fromCache = false; // whatever comes next is read from the API server
+          LockRules.Standing cached =
+              lease == null ? null : LockRules.standing(lease.getSpec(), identity, now);
+          if (cached == LockRules.Standing.MINE || cached == LockRules.Standing.HELD) {
+            continue;
+          }
+        }
         if (lease == null) {
           if (create(now).isPresent()) {
             return Optional.of(started(new Acquired(null, now)));

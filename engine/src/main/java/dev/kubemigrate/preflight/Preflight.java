@@ -2,10 +2,13 @@ package dev.kubemigrate.preflight;
 
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.job.JobFactory;
+import dev.kubemigrate.kube.SharedCache;
+import dev.kubemigrate.kube.SharedReads;
 import dev.kubemigrate.preflight.PreflightRules.Kind;
 import dev.kubemigrate.preflight.PreflightRules.Listing;
 import dev.kubemigrate.preflight.PreflightRules.Lookup;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -34,14 +37,35 @@ public final class Preflight {
   /** Checks the pod of the Job that {@code spec}'s {@code attempt} makes in {@code namespace}. */
   public static PreflightRules.Result check(
       KubernetesClient client, String namespace, MigrationSpec spec, int attempt, boolean strict) {
+    return check(client, SharedReads.NONE, namespace, spec, attempt, strict);
+  }
+
+  /**
+   * The same, reading the quotas, LimitRanges and nodes from {@code reads} where it keeps them (the
+   * operator's informers; admission and the scheduler still decide, so a cache that lags a watch
+   * event is good enough).
+   */
+  public static PreflightRules.Result check(
+      KubernetesClient client,
+      SharedReads reads,
+      String namespace,
+      MigrationSpec spec,
+      int attempt,
+      boolean strict) {
     PodSpec pod =
         new JobFactory().build(spec, namespace, attempt).getSpec().getTemplate().getSpec();
-    return check(client, namespace, pod, strict);
+    return check(client, reads, namespace, pod, strict);
   }
 
   /** Checks {@code pod} in {@code namespace}; {@code strict}: a check that cannot be made fails. */
   public static PreflightRules.Result check(
       KubernetesClient client, String namespace, PodSpec pod, boolean strict) {
+    return check(client, SharedReads.NONE, namespace, pod, strict);
+  }
+
+  /** The same, reading lists from {@code reads} where it keeps them. */
+  public static PreflightRules.Result check(
+      KubernetesClient client, SharedReads reads, String namespace, PodSpec pod, boolean strict) {
     PreflightRules.Cluster cluster =
         new PreflightRules.Cluster() {
           @Override
@@ -53,24 +77,33 @@ public final class Preflight {
           public Listing<ResourceQuota> quotas() {
             return list(
                 "resourcequotas",
+                reads.quotas(),
+                namespace,
                 () -> client.resourceQuotas().inNamespace(namespace).list().getItems());
           }
 
           @Override
           public Listing<LimitRange> limitRanges() {
             return list(
-                "limitranges", () -> client.limitRanges().inNamespace(namespace).list().getItems());
+                "limitranges",
+                reads.limitRanges(),
+                namespace,
+                () -> client.limitRanges().inNamespace(namespace).list().getItems());
           }
 
           @Override
           public Listing<Node> nodes() {
-            return list("nodes", () -> client.nodes().list().getItems());
+            return list("nodes", reads.nodes(), null, () -> client.nodes().list().getItems());
           }
         };
     return PreflightRules.check(pod, cluster, strict);
   }
 
-  private static <T> Listing<T> list(String resource, Supplier<List<T>> items) {
+  private static <T extends HasMetadata> Listing<T> list(
+      String resource, SharedCache<T> cache, String namespace, Supplier<List<T>> items) {
+    if (cache.available()) {
+      return Listing.of(cache.list(namespace));
+    }
     try {
       return Listing.of(items.get());
     } catch (KubernetesClientException e) {

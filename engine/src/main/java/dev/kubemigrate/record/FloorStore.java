@@ -8,6 +8,8 @@ import dev.kubemigrate.api.Versions;
 import dev.kubemigrate.job.Labels;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.kube.ApiErrors;
+import dev.kubemigrate.kube.SharedCache;
+import dev.kubemigrate.kube.SharedReads;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,14 +27,23 @@ import java.util.Optional;
  */
 public final class FloorStore {
 
-  static final String FLOOR_LABEL = "kubemigrate.dev/floor";
-
   private final KubernetesClient client;
   private final String namespace;
+  private final SharedCache<ConfigMap> cache;
 
   public FloorStore(KubernetesClient client, String namespace) {
+    this(client, namespace, SharedCache.none());
+  }
+
+  /**
+   * With {@code cache}: the operator's informer of the floors, read by the guard instead of a GET.
+   * A floor is written while its contract holds the app's lock, and the informer has it a watch
+   * event later; the app's pods' own {@code await} reads the API server.
+   */
+  public FloorStore(KubernetesClient client, String namespace, SharedCache<ConfigMap> cache) {
     this.client = client;
     this.namespace = namespace;
+    this.cache = cache;
   }
 
   public static String name(String app) {
@@ -40,6 +51,9 @@ public final class FloorStore {
   }
 
   public Optional<SchemaFloor> get(String app) {
+    if (cache.available()) {
+      return Optional.ofNullable(cache.get(namespace, name(app))).map(FloorStore::decode);
+    }
     try {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name(app)).get();
       return Optional.ofNullable(cm).map(FloorStore::decode);
@@ -106,7 +120,7 @@ public final class FloorStore {
         .withResourceVersion(resourceVersion)
         .addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
         .addToLabels(Labels.APP, floor.app())
-        .addToLabels(FLOOR_LABEL, "true")
+        .addToLabels(SharedReads.FLOOR_LABEL, "true")
         .endMetadata()
         .withData(data)
         .build();

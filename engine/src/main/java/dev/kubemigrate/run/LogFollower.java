@@ -53,8 +53,25 @@ final class LogFollower implements AutoCloseable {
   private volatile Function<String, Pod> pods = name -> null;
   private final AtomicLong lines = new AtomicLong();
   private volatile boolean closed;
+  private final boolean patient;
 
   LogFollower(KubernetesClient client, String namespace, RunListener listener, LogTail tail) {
+    this(client, namespace, listener, tail, false);
+  }
+
+  /**
+   * With {@code patient}: a log first opened after its container ended is read once, a second past
+   * that end, instead of at once and again when it comes back empty. One request instead of two for
+   * a short migration, for up to two seconds more before its verdict: what a process that drives
+   * many runs (the operator) prefers.
+   */
+  LogFollower(
+      KubernetesClient client,
+      String namespace,
+      RunListener listener,
+      LogTail tail,
+      boolean patient) {
+    this.patient = patient;
     this.client = client;
     this.namespace = namespace;
     this.listener = listener;
@@ -146,6 +163,11 @@ final class LogFollower implements AutoCloseable {
       // A stream opened once the container had ended is the whole file: its end is the end.
       Pod atOpen = pods.apply(pod);
       boolean endedAtOpen = atOpen != null && ended(atOpen);
+      if (patient && endedAtOpen && !catchUp && emptyRereads == 0 && position.since() == null) {
+        // Read once, when containerd has written it all, rather than now and maybe again.
+        sleepUntilSettled(atOpen, SETTLE);
+        emptyRereads = SETTLE_REREADS.size();
+      }
       position.resume();
       Instant since = position.since();
       try (InputStream in = openLog(pod, since, !catchUp);

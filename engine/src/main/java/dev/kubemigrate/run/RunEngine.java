@@ -22,6 +22,7 @@ import dev.kubemigrate.job.SpecHash;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.kube.ServerVersion;
+import dev.kubemigrate.kube.SharedReads;
 import dev.kubemigrate.lock.AppLock;
 import dev.kubemigrate.preflight.Preflight;
 import dev.kubemigrate.preflight.PreflightRules;
@@ -100,6 +101,7 @@ public final class RunEngine {
 
   private final JobWatches watches;
   private final RecordCache records;
+  private final SharedReads reads;
 
   /** The API server's version, for the Job it is sent: asked once, when a Job is created. */
   private final Supplier<ServerVersion> server;
@@ -132,6 +134,22 @@ public final class RunEngine {
       JobWatches watches,
       RecordCache records,
       Supplier<ServerVersion> server) {
+    this(client, clock, listener, watches, records, server, SharedReads.NONE);
+  }
+
+  /**
+   * The same, with {@code reads}: the quotas, LimitRanges, nodes, Leases and floors the pre-flight,
+   * the lock and the rollback guard read, kept by the caller's shared informers.
+   */
+  public RunEngine(
+      KubernetesClient client,
+      Clock clock,
+      RunListener listener,
+      JobWatches watches,
+      RecordCache records,
+      Supplier<ServerVersion> server,
+      SharedReads reads) {
+    this.reads = reads;
     this.server = server;
     this.watches = watches;
     this.records = records;
@@ -161,7 +179,7 @@ public final class RunEngine {
     // The rollback guard first, whatever the record says: an old version that ran once does not
     // get an exit 0 on a schema that no longer serves it.
     Optional<RunOutcome> guarded =
-        new FloorStore(client, request.namespace())
+        new FloorStore(client, request.namespace(), reads.floors())
             .refusal(spec.app(), spec.phase(), spec.version());
     if (guarded.isPresent()) {
       return guarded.get();
@@ -324,6 +342,7 @@ public final class RunEngine {
     PreflightRules.Result result =
         Preflight.check(
             client,
+            reads,
             request.namespace(),
             request.spec(),
             request.attempt(),
@@ -414,7 +433,8 @@ public final class RunEngine {
                 identity,
                 clock,
                 listener,
-                RUN_LEASE)) {
+                RUN_LEASE,
+                reads.leases())) {
       // Waiting for the lock stops when the record no longer calls for this plan: then start over
       // (for a claim: another caller claimed first, attach to its run).
       BooleanSupplier moot =
@@ -764,7 +784,7 @@ public final class RunEngine {
     LogTail tail = new LogTail();
     // Informers list, then watch, and re-list when a watch breaks or expires (410 Gone), so a
     // dropped connection or an API server restart loses no change.
-    try (LogFollower logs = new LogFollower(client, ns, listener, tail);
+    try (LogFollower logs = new LogFollower(client, ns, listener, tail, reads.shared());
         JobWatches.View view = watches.open(ns, jobName, changed);
         JobEvents events = new JobEvents(client, ns, changed, listener::progress)) {
       logs.lookUpPodsIn(view::pod);
