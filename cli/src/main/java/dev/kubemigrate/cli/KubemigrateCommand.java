@@ -1,6 +1,8 @@
 package dev.kubemigrate.cli;
 
 import dev.kubemigrate.engine.Kubemigrate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -15,19 +17,28 @@ import picocli.CommandLine.Spec;
     name = "kubemigrate",
     mixinStandardHelpOptions = true,
     versionProvider = KubemigrateCommand.VersionProvider.class,
-    description = "Runs database migrations as Kubernetes Jobs, exactly once per release.",
-    subcommands = {
-      RunCommand.class,
-      RenderCommand.class,
-      AwaitCommand.class,
-      StatusCommand.class,
-      LogsCommand.class,
-      HistoryCommand.class,
-      ExecCommand.class,
-      DoctorCommand.class,
-      OperatorCommand.class
-    })
+    description = "Runs database migrations as Kubernetes Jobs, exactly once per release.")
 final class KubemigrateCommand implements Callable<Integer> {
+
+  /**
+   * The modes, by the name each one's {@code @Command} gives it, in the order help lists them.
+   * {@link Main} adds only the one a command line names.
+   */
+  static final Map<String, Class<?>> COMMANDS = commands();
+
+  private static Map<String, Class<?>> commands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("run", RunCommand.class);
+    m.put("render", RenderCommand.class);
+    m.put("await", AwaitCommand.class);
+    m.put("status", StatusCommand.class);
+    m.put("logs", LogsCommand.class);
+    m.put("history", HistoryCommand.class);
+    m.put("exec", ExecCommand.class);
+    m.put("doctor", DoctorCommand.class);
+    m.put("operator", OperatorCommand.class);
+    return java.util.Collections.unmodifiableMap(m);
+  }
 
   @Spec CommandSpec spec;
 

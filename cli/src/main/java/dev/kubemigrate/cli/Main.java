@@ -11,13 +11,31 @@ public final class Main {
   public static void main(String[] args) {
     if (java.util.Arrays.asList(args).contains(ErrorReporter.VERBOSE)) {
       Logging.showLibraries();
+    } else if (!java.util.Arrays.asList(args).contains("operator")) {
+      Logging.off();
     }
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
-  /** The fully configured command line, shared by {@link #main} and the tests. */
+  /** The fully configured command line, with every command: what the tests use. */
   static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}: with only the command they name when they name one, so that
+   * picocli reflects on that command's options alone (a third of {@code await}'s start-up went to
+   * building all nine); with every command otherwise (help, a typo's suggestions).
+   */
+  static CommandLine commandLine(String[] args) {
     CommandLine commandLine = new CommandLine(new KubemigrateCommand());
+    String named =
+        java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+    if (KubemigrateCommand.COMMANDS.containsKey(named)) {
+      commandLine.addSubcommand(named, KubemigrateCommand.COMMANDS.get(named));
+    } else {
+      KubemigrateCommand.COMMANDS.forEach(commandLine::addSubcommand);
+    }
     commandLine.setParameterExceptionHandler(new ShortUsageErrorHandler());
     commandLine.setExecutionExceptionHandler(new ErrorReporter());
     commandLine.setExitCodeExceptionMapper(new ExitCodes());

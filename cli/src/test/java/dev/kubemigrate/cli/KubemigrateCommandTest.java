@@ -78,6 +78,29 @@ class KubemigrateCommandTest {
     assertThat(result.out()).isEmpty();
   }
 
+  @Test
+  @DisplayName("A command line that names a command holds that command alone; any other, all nine")
+  void onlyTheNamedCommandIsBuilt() {
+    for (var e : KubemigrateCommand.COMMANDS.entrySet()) {
+      assertThat(e.getValue().getAnnotation(CommandLine.Command.class).name())
+          .isEqualTo(e.getKey());
+      for (String[] args :
+          new String[][] {{e.getKey()}, {"--verbose", e.getKey(), "--help"}, {e.getKey(), "x"}}) {
+        assertThat(Main.commandLine(args).getSubcommands().keySet())
+            .as(String.join(" ", args))
+            .containsExactly(e.getKey());
+      }
+    }
+    for (String[] args : new String[][] {{}, {"--help"}, {"rnu"}, {"help", "run"}, {"-x", "a"}}) {
+      assertThat(Main.commandLine(args).getSubcommands().keySet())
+          .as(String.join(" ", args))
+          .containsExactlyElementsOf(KubemigrateCommand.COMMANDS.keySet());
+    }
+    // The one command behaves as with all of them: its options, its errors
+    assertThat(Main.commandLine(new String[] {"await", "--nope"}).execute("await", "--nope"))
+        .isEqualTo(2);
+  }
+
   private static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
