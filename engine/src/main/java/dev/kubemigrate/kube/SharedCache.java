@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 /**
  * One kind of object as an informer keeps it, shared by every run of a process that drives many
  * (the operator): a read costs no request. Started on first use, cluster-wide or in each watched
- * namespace. When it cannot be watched (the identity may list but not watch, say) it is {@link
- * #unavailable}, and the caller reads from the API server as it would without it; a start is tried
+ * namespace. When it cannot be watched (the identity may list but not watch, say) it is not {@link
+ * #available}, and the caller reads from the API server as it would without it; a start is tried
  * again after {@link #RETRY}.
  *
  * <p>What it holds may lag the server by a watch event: read from it only what a compare-and-set

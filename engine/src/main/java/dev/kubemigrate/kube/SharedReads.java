@@ -1,11 +1,16 @@
 package dev.kubemigrate.kube;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.List;
 
 /**
@@ -39,35 +44,27 @@ public record SharedReads(
   /** Informers in {@code namespaces} (empty: across all), each started when first read. */
   public static SharedReads informed(KubernetesClient client, List<String> namespaces) {
     return new SharedReads(
-        SharedCache.namespaced(
-            namespaces,
-            ns ->
-                (ns == null
-                        ? client.resourceQuotas().inAnyNamespace()
-                        : client.resourceQuotas().inNamespace(ns))
-                    .runnableInformer(0)),
-        SharedCache.namespaced(
-            namespaces,
-            ns ->
-                (ns == null
-                        ? client.limitRanges().inAnyNamespace()
-                        : client.limitRanges().inNamespace(ns))
-                    .runnableInformer(0)),
+        namespaced(namespaces, client.resourceQuotas(), null),
+        namespaced(namespaces, client.limitRanges(), null),
         SharedCache.clusterScoped(() -> client.nodes().runnableInformer(0)),
-        SharedCache.namespaced(
-            namespaces,
-            ns ->
-                (ns == null ? client.leases().inAnyNamespace() : client.leases().inNamespace(ns))
-                    .withLabel(MANAGED_BY, "kubemigrate")
-                    .runnableInformer(0)),
-        SharedCache.namespaced(
-            namespaces,
-            ns ->
-                (ns == null
-                        ? client.configMaps().inAnyNamespace()
-                        : client.configMaps().inNamespace(ns))
-                    .withLabel(FLOOR_LABEL, "true")
-                    .runnableInformer(0)));
+        namespaced(namespaces, client.leases(), MANAGED_BY + "=kubemigrate"),
+        namespaced(namespaces, client.configMaps(), FLOOR_LABEL + "=true"));
+  }
+
+  /**
+   * The objects of {@code kind} in {@code namespaces}, those matching {@code selector} (or all).
+   */
+  private static <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>>
+      SharedCache<T> namespaced(
+          List<String> namespaces, MixedOperation<T, L, R> kind, String selector) {
+    return SharedCache.namespaced(
+        namespaces,
+        ns -> {
+          FilterWatchListDeletable<T, L, R> scoped =
+              ns == null ? kind.inAnyNamespace() : kind.inNamespace(ns);
+          return (selector == null ? scoped : scoped.withLabelSelector(selector))
+              .runnableInformer(0);
+        });
   }
 
   /** True for informers that many runs share (the operator), false for {@link #NONE}. */

@@ -57,13 +57,10 @@ public final class Preflight {
     return check(client, reads, namespace, pod, strict);
   }
 
-  /** Checks {@code pod} in {@code namespace}; {@code strict}: a check that cannot be made fails. */
-  public static PreflightRules.Result check(
-      KubernetesClient client, String namespace, PodSpec pod, boolean strict) {
-    return check(client, SharedReads.NONE, namespace, pod, strict);
-  }
-
-  /** The same, reading lists from {@code reads} where it keeps them. */
+  /**
+   * Checks {@code pod} in {@code namespace}, reading lists from {@code reads} where it keeps them;
+   * {@code strict}: a check that cannot be made fails.
+   */
   public static PreflightRules.Result check(
       KubernetesClient client, SharedReads reads, String namespace, PodSpec pod, boolean strict) {
     PreflightRules.Cluster cluster =

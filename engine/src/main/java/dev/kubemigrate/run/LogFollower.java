@@ -62,8 +62,8 @@ final class LogFollower implements AutoCloseable {
   /**
    * With {@code patient}: a log first opened after its container ended is read once, a second past
    * that end, instead of at once and again when it comes back empty. One request instead of two for
-   * a short migration, for up to two seconds more before its verdict: what a process that drives
-   * many runs (the operator) prefers.
+   * a short migration, for up to a second more before its verdict: what a process that drives many
+   * runs (the operator) prefers.
    */
   LogFollower(
       KubernetesClient client,

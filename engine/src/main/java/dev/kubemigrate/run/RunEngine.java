@@ -120,26 +120,14 @@ public final class RunEngine {
       RunListener listener,
       JobWatches watches,
       RecordCache records) {
-    this(client, clock, listener, watches, records, ServerVersion.once(client));
+    this(client, clock, listener, watches, records, ServerVersion.once(client), SharedReads.NONE);
   }
 
   /**
    * The same, with {@code server}: the API server's version, which a caller that drives many runs
-   * against one server reads once for all of them.
-   */
-  public RunEngine(
-      KubernetesClient client,
-      Clock clock,
-      RunListener listener,
-      JobWatches watches,
-      RecordCache records,
-      Supplier<ServerVersion> server) {
-    this(client, clock, listener, watches, records, server, SharedReads.NONE);
-  }
-
-  /**
-   * The same, with {@code reads}: the quotas, LimitRanges, nodes, Leases and floors the pre-flight,
-   * the lock and the rollback guard read, kept by the caller's shared informers.
+   * against one server reads once for all of them; and {@code reads}: the quotas, LimitRanges,
+   * nodes, Leases and floors the pre-flight, the lock and the rollback guard read, kept by the
+   * caller's shared informers.
    */
   public RunEngine(
       KubernetesClient client,

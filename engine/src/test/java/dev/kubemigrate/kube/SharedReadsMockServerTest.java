@@ -88,7 +88,7 @@ class SharedReadsMockServerTest {
     assertThat(result.problems()).anyMatch(p -> p.contains("pods"));
     assertThat(server.getRequestCount()).isEqualTo(before);
     // And the same check without shared reads asks for each list
-    Preflight.check(client, NS, pod(), false);
+    Preflight.check(client, SharedReads.NONE, NS, pod(), false);
     assertThat(server.getRequestCount()).isEqualTo(before + 3);
   }
 

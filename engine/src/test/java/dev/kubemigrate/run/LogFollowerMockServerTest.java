@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.record.LogTail;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -70,23 +69,12 @@ class LogFollowerMockServerTest {
   }
 
   private static Pod endedNow() {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName("p1")
+    return TestPods.terminated(
+            "p1", 0, null, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+        .editMetadata()
         .withNamespace("test")
         .withResourceVersion("1")
         .endMetadata()
-        .withNewStatus()
-        .addNewContainerStatus()
-        .withName("migrate")
-        .withNewState()
-        .withNewTerminated()
-        .withExitCode(0)
-        .withFinishedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-        .endTerminated()
-        .endState()
-        .endContainerStatus()
-        .endStatus()
         .build();
   }
 }

@@ -1,0 +1,32 @@
+package dev.kubemigrate.run;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+
+/** Pods as the mock-server tests of runs give them: the migration container has ended. */
+final class TestPods {
+
+  private TestPods() {}
+
+  /**
+   * A pod {@code name} whose {@code migrate} container terminated with {@code exitCode}, {@code
+   * reason} and {@code finishedAt} (each null: not set); the caller adds labels and the rest.
+   */
+  static PodBuilder terminated(String name, int exitCode, String reason, String finishedAt) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewStatus()
+        .addNewContainerStatus()
+        .withName("migrate")
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(reason)
+        .withFinishedAt(finishedAt)
+        .endTerminated()
+        .endState()
+        .endContainerStatus()
+        .endStatus();
+  }
+}
