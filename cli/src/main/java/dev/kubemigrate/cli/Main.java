@@ -11,10 +11,18 @@ public final class Main {
   public static void main(String[] args) {
     if (java.util.Arrays.asList(args).contains(ErrorReporter.VERBOSE)) {
       Logging.showLibraries();
-    } else if (!java.util.Arrays.asList(args).contains("operator")) {
+    } else if (!named(args).equals("operator")) {
       Logging.off();
     }
     System.exit(commandLine(args).execute(args));
+  }
+
+  /**
+   * The command {@code args} name: their first word that is not an option (the top-level options
+   * take no value), or empty. {@code run --app operator} names {@code run}.
+   */
+  static String named(String[] args) {
+    return java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
   }
 
   /** The fully configured command line, with every command: what the tests use. */
@@ -29,8 +37,7 @@ public final class Main {
    */
   static CommandLine commandLine(String[] args) {
     CommandLine commandLine = new CommandLine(new KubemigrateCommand());
-    String named =
-        java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+    String named = named(args);
     if (KubemigrateCommand.COMMANDS.containsKey(named)) {
       commandLine.addSubcommand(named, KubemigrateCommand.COMMANDS.get(named));
     } else {

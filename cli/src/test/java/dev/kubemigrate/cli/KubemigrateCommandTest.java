@@ -96,6 +96,10 @@ class KubemigrateCommandTest {
           .as(String.join(" ", args))
           .containsExactlyElementsOf(KubemigrateCommand.COMMANDS.keySet());
     }
+    // The command is the first word that is not an option, whatever the values after it
+    assertThat(Main.named(new String[] {"run", "--app", "operator"})).isEqualTo("run");
+    assertThat(Main.named(new String[] {"--verbose", "operator", "-n", "x"})).isEqualTo("operator");
+    assertThat(Main.named(new String[] {"--help"})).isEmpty();
     // The one command behaves as with all of them: its options, its errors
     assertThat(Main.commandLine(new String[] {"await", "--nope"}).execute("await", "--nope"))
         .isEqualTo(2);
