@@ -7,5 +7,8 @@ final class Images {
   static final String KUBEMIGRATE = "kubemigrate.local/kubemigrate:latest";
   static final String FLYWAY_KUBEMIGRATE = "kubemigrate.local/flyway-kubemigrate:11.8.2";
 
+  /** psql, kubemigrate and busybox: built by {@code build-images faults}, for FaultsIT only. */
+  static final String PSQL_KUBEMIGRATE = "kubemigrate.local/psql-kubemigrate:15";
+
   private Images() {}
 }

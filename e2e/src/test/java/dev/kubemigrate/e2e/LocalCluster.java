@@ -117,16 +117,21 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
 
   private static TestNamespace createNamespace(Session session, ExtensionContext context) {
     String method = context.getRequiredTestMethod().getName().toLowerCase(Locale.ROOT);
-    String base = method.replaceAll("[^a-z0-9]+", "-");
+    return newNamespace(session.client, method.replaceAll("[^a-z0-9]+", "-"));
+  }
+
+  /**
+   * A new namespace named {@code e2e-BASE-ID} whose default service account exists; the caller
+   * deletes it.
+   */
+  static TestNamespace newNamespace(KubernetesClient client, String base) {
     String name = ("e2e-" + base).substring(0, Math.min(50, 4 + base.length())) + "-" + shortId();
-    session
-        .client
+    client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
     // Pods cannot be created before the namespace's default service account exists.
-    session
-        .client
+    client
         .serviceAccounts()
         .inNamespace(name)
         .withName("default")

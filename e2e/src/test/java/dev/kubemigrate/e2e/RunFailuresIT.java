@@ -40,6 +40,43 @@ class RunFailuresIT {
 
   @Test
   @DisplayName(
+      "A migration's pod deleted while it runs: the pod Kubernetes starts in its place never"
+          + " runs it again; exit 1, PodDeleted, the Job stopped")
+  void deletedPodIsNotReplaced(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    // Given a migration that runs for a while, and stops at once on SIGTERM
+    Kubemigrate.Running run =
+        km.start(
+            Args.busyboxRun(ns, "shop", "1")
+                .sh("echo started; trap 'echo stopped; exit 143' TERM; sleep 30 & wait")
+                .build());
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> run.stderrSoFar().contains("the migration runs"));
+    // When its pod is deleted (a drain, a person): Kubernetes 1.20 starts another at once
+    client.pods().inNamespace(ns.name()).withLabel("job-name").delete();
+    // Then the run says why and what to do; the migration started once, in the first pod only
+    Kubemigrate.Result r = run.await(Duration.ofMinutes(2));
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.stderr()).contains("PodDeleted").contains("held back pod");
+    assertThat(r.stdout().lines().filter("started"::equals)).hasSize(1);
+    // And the Job is gone, so its held-back pod waits for nothing
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> client.batch().v1().jobs().inNamespace(ns.name()).list().getItems().isEmpty());
+    var record =
+        client
+            .configMaps()
+            .inNamespace(ns.name())
+            .withLabel("kubemigrate.dev/record", "true")
+            .list()
+            .getItems()
+            .get(0)
+            .getData();
+    assertThat(record).containsEntry("reason", "PodDeleted").doesNotContainKey("startOnce");
+  }
+
+  @Test
+  @DisplayName(
       "A Job that the API server refuses releases the claim: one line, exit 2, and a corrected"
           + " run of the same version then runs")
   void refusedJobReleasesTheClaim(Kubemigrate km, TestNamespace ns, KubernetesClient client)

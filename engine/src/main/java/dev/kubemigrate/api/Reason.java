@@ -55,6 +55,11 @@ public enum Reason {
       "JobDeleted",
       ExitCode.FAILED,
       "the Job was deleted while it ran: check the database, then start a new attempt"),
+  POD_DELETED(
+      "PodDeleted",
+      ExitCode.FAILED,
+      "the pod was deleted while it ran; its replacement was held back so that it never runs"
+          + " twice: check the database, then start a new attempt"),
   INTERRUPTED(
       "Interrupted",
       ExitCode.FAILED,

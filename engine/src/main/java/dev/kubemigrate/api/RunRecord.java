@@ -13,6 +13,8 @@ import java.util.function.Consumer;
  * @param exitCode the migration container's own exit code, when it ran and ended
  * @param startedBy who started the run: a CI run URL when there is one, else user@host
  * @param logTail the last lines of the migration's log, bounded
+ * @param startedPod the pod of this attempt's Job that started the migration, once a caller saw it
+ *     start; until then, a Job that may not retry has one start to give (see {@code JobFactory})
  */
 public record RunRecord(
     String app,
@@ -30,7 +32,8 @@ public record RunRecord(
     String message,
     Integer exitCode,
     String startedBy,
-    String logTail) {
+    String logTail,
+    String startedPod) {
 
   /** The prefix of {@link #jobName()} for a run done in a pod by `exec`, not by a Job. */
   public static final String POD_PREFIX = "pod/";
@@ -48,7 +51,7 @@ public record RunRecord(
       String startedBy) {
     return new RunRecord(
         app, phase, version, state, image, specHash, jobName, null, 1, startedAt, null, null, null,
-        null, startedBy, null);
+        null, startedBy, null, null);
   }
 
   /** True when the run is done by `exec` in a pod rather than by a Job. */
@@ -79,6 +82,11 @@ public record RunRecord(
           d.state = RunState.RUNNING;
           d.jobUid = uid;
         });
+  }
+
+  /** A caller saw this pod of the attempt's Job start the migration. */
+  public RunRecord withStartedPod(String pod) {
+    return edit(d -> d.startedPod = pod);
   }
 
   /** The record of a run that has ended. */
@@ -115,6 +123,7 @@ public record RunRecord(
           d.exitCode = null;
           d.startedBy = by;
           d.logTail = null;
+          d.startedPod = null;
         });
   }
 
@@ -142,6 +151,7 @@ public record RunRecord(
     private Integer exitCode;
     private String startedBy;
     private String logTail;
+    private String startedPod;
 
     private Draft(RunRecord r) {
       app = r.app;
@@ -160,6 +170,7 @@ public record RunRecord(
       exitCode = r.exitCode;
       startedBy = r.startedBy;
       logTail = r.logTail;
+      startedPod = r.startedPod;
     }
 
     private RunRecord build() {
@@ -179,7 +190,8 @@ public record RunRecord(
           message,
           exitCode,
           startedBy,
-          logTail);
+          logTail,
+          startedPod);
     }
   }
 }

@@ -12,6 +12,10 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Duration;
@@ -42,6 +46,17 @@ import java.util.Set;
  * so that a retry's pod starts only once the pod before it has stopped, never beside a pod that is
  * still being stopped (a drain, a preemption), as two migrations at once. For any other server, or
  * one whose version is not known, the Job is exactly what it is for Kubernetes 1.20.
+ *
+ * <p>Start once: on a server before 1.29 (or of unknown version), a Job that may not retry ({@code
+ * backoffLimit: 0}) still starts a second pod when its pod is deleted while it runs (a drain, a
+ * person, a lost node): the Job controller of those versions counts a deleted pod as neither active
+ * nor failed, and replaces it at once, beside the first pod that is still stopping, so the
+ * migration would run twice. Such a Job's migration container mounts the key {@value
+ * #START_ONCE_KEY} of the run's record (a ConfigMap): the record holds that key until a caller sees
+ * a pod start the migration, then removes it, and the kubelet cannot start a later pod whose
+ * volume's key is missing. kubemigrate reports that pod as {@code PodDeleted} and deletes the Job.
+ * While the migration runs longer than a minute, the kubelet's periodic refresh of the volume logs
+ * a harmless {@code FailedMount} warning on its pod.
  */
 public final class JobFactory {
 
@@ -50,6 +65,15 @@ public final class JobFactory {
 
   /** Tells {@code kubectl logs} and {@code kubectl exec} which container to default to. */
   static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
+
+  /** The volume and the record's key that let an attempt's Job start one pod: see above. */
+  public static final String START_ONCE_VOLUME = "kubemigrate-start-once";
+
+  /** The key of the run's record that a started pod removes: see the class's comment. */
+  public static final String START_ONCE_KEY = "startOnce";
+
+  /** Where the migration container sees the start-once key (a file it never needs to read). */
+  static final String START_ONCE_PATH = "/var/run/kubemigrate.dev";
 
   /** A retry's pod starts once the pod before it reached phase Failed (Kubernetes 1.29+). */
   static final String POD_REPLACEMENT_POLICY = "Failed";
@@ -102,12 +126,58 @@ public final class JobFactory {
             .withTemplate(podTemplate(spec, labels, annotations))
             .endSpec()
             .build();
+    if (spec.retries() == 0 && !server.atLeast(1, 26)) {
+      startOnce(
+          job.getSpec().getTemplate().getSpec(),
+          RunNames.recordName(spec.app(), spec.phase(), spec.version()));
+    }
     if (spec.retries() > 0 && server.atLeast(1, 29)) {
       // Kubernetes' default (TerminatingOrFailed) starts the next try as soon as a pod is marked
       // for deletion, while it may still run; older servers drop the field (an alpha gate, 1.28).
       job.getSpec().setPodReplacementPolicy(POD_REPLACEMENT_POLICY);
     }
     return job;
+  }
+
+  /** True when the Job's pods can start only while the run's record holds its start-once key. */
+  public static boolean startsOnce(Job job) {
+    PodSpec pod =
+        job == null || job.getSpec() == null || job.getSpec().getTemplate() == null
+            ? null
+            : job.getSpec().getTemplate().getSpec();
+    return pod != null
+        && pod.getVolumes() != null
+        && pod.getVolumes().stream().anyMatch(v -> START_ONCE_VOLUME.equals(v.getName()));
+  }
+
+  private static void startOnce(PodSpec pod, String record) {
+    List<Volume> volumes =
+        pod.getVolumes() == null ? new ArrayList<>() : new ArrayList<>(pod.getVolumes());
+    volumes.add(
+        new VolumeBuilder()
+            .withName(START_ONCE_VOLUME)
+            .withNewConfigMap()
+            .withName(record)
+            .addNewItem()
+            .withKey(START_ONCE_KEY)
+            .withPath(START_ONCE_KEY)
+            .endItem()
+            .endConfigMap()
+            .build());
+    pod.setVolumes(volumes);
+    for (Container c : pod.getContainers()) {
+      if (CONTAINER_NAME.equals(c.getName())) {
+        List<VolumeMount> mounts =
+            c.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(c.getVolumeMounts());
+        mounts.add(
+            new VolumeMountBuilder()
+                .withName(START_ONCE_VOLUME)
+                .withMountPath(START_ONCE_PATH)
+                .withReadOnly(true)
+                .build());
+        c.setVolumeMounts(mounts);
+      }
+    }
   }
 
   private static PodTemplateSpec podTemplate(

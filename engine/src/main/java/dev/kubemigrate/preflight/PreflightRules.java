@@ -1,5 +1,6 @@
 package dev.kubemigrate.preflight;
 
+import dev.kubemigrate.job.JobFactory;
 import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -213,6 +214,9 @@ public final class PreflightRules {
       }
     }
     for (Volume v : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
+      if (JobFactory.START_ONCE_VOLUME.equals(v.getName())) {
+        continue; // kubemigrate's own: the run's record, which its claim creates
+      }
       String where = "volume " + v.getName();
       if (v.getSecret() != null) {
         checker.items(

@@ -4,6 +4,7 @@ import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunState;
+import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.job.Labels;
 import dev.kubemigrate.job.RunNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -19,6 +20,10 @@ import java.util.Map;
 public final class RecordCodec {
 
   public static final String RECORD_LABEL = "kubemigrate.dev/record";
+
+  /** What the start-once key holds: read by nobody, it says what it is for. */
+  static final String START_ONCE_VALUE =
+      "the first pod of this attempt's Job may start; once one has, the key is removed";
 
   private RecordCodec() {}
 
@@ -44,6 +49,13 @@ public final class RecordCodec {
     put(data, "exitCode", r.exitCode() == null ? null : r.exitCode().toString());
     put(data, "startedBy", r.startedBy());
     put(data, "logTail", r.logTail());
+    put(data, "startedPod", r.startedPod());
+    // The one start of an attempt's Job: its pod mounts this key (JobFactory), so a pod that
+    // Kubernetes starts in place of one that started already cannot start while it is gone.
+    put(
+        data,
+        JobFactory.START_ONCE_KEY,
+        r.state().isActive() && r.startedPod() == null && !r.inPod() ? START_ONCE_VALUE : null);
     Map<String, String> labels =
         new LinkedHashMap<>(Labels.selector(r.app(), r.phase(), r.version()));
     labels.put(RECORD_LABEL, "true");
@@ -77,7 +89,8 @@ public final class RecordCodec {
         d.get("message"),
         d.get("exitCode") == null ? null : Integer.valueOf(d.get("exitCode")),
         d.get("startedBy"),
-        d.get("logTail"));
+        d.get("logTail"),
+        d.get("startedPod"));
   }
 
   private static Instant instant(String value) {

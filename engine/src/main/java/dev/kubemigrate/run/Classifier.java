@@ -57,6 +57,21 @@ final class Classifier {
    */
   static Verdict classify(
       Job job, List<Pod> pods, List<Event> jobEvents, Instant now, Duration startupGrace) {
+    return classify(job, pods, jobEvents, null, now, startupGrace);
+  }
+
+  /**
+   * The same, knowing which pod started the migration ({@code startedPod}, from the run's record;
+   * null while none did): a Job that starts once (see {@link JobFactory}) and has another pod lost
+   * the one that started, deleted while it ran.
+   */
+  static Verdict classify(
+      Job job,
+      List<Pod> pods,
+      List<Event> jobEvents,
+      String startedPod,
+      Instant now,
+      Duration startupGrace) {
     if (job == null) {
       return Verdict.waiting("waiting for the Job to be created");
     }
@@ -65,6 +80,10 @@ final class Classifier {
     Optional<Verdict> fromJob = fromJobConditions(job, newestFirst);
     if (fromJob.isPresent()) {
       return fromJob.get();
+    }
+    Optional<Verdict> replaced = replaced(job, newestFirst, startedPod);
+    if (replaced.isPresent()) {
+      return replaced.get();
     }
     if (newestFirst.isEmpty()) {
       return failedCreate(jobEvents)
@@ -77,6 +96,69 @@ final class Classifier {
           .orElseGet(() -> Verdict.waiting("waiting for the Job's pod"));
     }
     return fromPod(newestFirst.get(0), now, startupGrace);
+  }
+
+  /**
+   * The pod that Kubernetes started in place of {@code startedPod} in a Job that starts once (see
+   * {@link JobFactory}): it cannot start, and the Job cannot end by itself while it waits.
+   */
+  static Optional<Pod> replacement(Job job, List<Pod> pods, String startedPod) {
+    if (startedPod == null || !JobFactory.startsOnce(job)) {
+      return Optional.empty();
+    }
+    return pods.stream()
+        .filter(p -> !startedPod.equals(p.getMetadata().getName()))
+        .max(Comparator.comparing(Classifier::created));
+  }
+
+  /**
+   * A Job that starts once, whose pod that started the migration was deleted and replaced. While
+   * the deleted pod still stops, the migration may still run in it; once it has stopped or is gone,
+   * the attempt has failed, unless the migration had exited 0 in it first.
+   */
+  private static Optional<Verdict> replaced(Job job, List<Pod> newestFirst, String startedPod) {
+    Optional<Pod> other = replacement(job, newestFirst, startedPod);
+    if (other.isEmpty()) {
+      return Optional.empty();
+    }
+    String replacement = other.get().getMetadata().getName();
+    Optional<Pod> started =
+        newestFirst.stream().filter(p -> startedPod.equals(p.getMetadata().getName())).findFirst();
+    Optional<ContainerStateTerminated> ended = started.flatMap(Classifier::terminated);
+    if (started.isPresent() && ended.isEmpty()) {
+      return Optional.of(
+          Verdict.running(
+              "pod "
+                  + startedPod
+                  + " is being deleted while the migration runs in it; kubemigrate holds back pod "
+                  + replacement
+                  + ", which Kubernetes started in its place"));
+    }
+    Integer code = ended.map(ContainerStateTerminated::getExitCode).orElse(null);
+    if (code != null && code == 0) {
+      // It ended before it was deleted: Kubernetes 1.20 lost count of the pod that succeeded.
+      return Optional.of(
+          Verdict.stop(
+              Reason.COMPLETED,
+              "the migration succeeded in pod "
+                  + startedPod
+                  + ", which was deleted afterwards; kubemigrate held back pod "
+                  + replacement
+                  + ", which Kubernetes started in its place",
+              0));
+    }
+    return Optional.of(
+        Verdict.stop(
+            Reason.POD_DELETED,
+            "pod "
+                + startedPod
+                + " was deleted while the migration ran"
+                + (code == null ? "" : " (it exited with code " + code + ")")
+                + "; kubemigrate held back pod "
+                + replacement
+                + ", which Kubernetes started in its place, so that the migration does not run"
+                + " twice",
+            null));
   }
 
   /** The message of the Job's latest {@code FailedCreate} event, if it has one. */

@@ -298,7 +298,21 @@ final class LogFollower implements AutoCloseable {
     }
   }
 
+  /**
+   * True for what the kubelet sends in place of a log it cannot find (the container was removed
+   * with its pod): Kubernetes 1.20 and containerd 1.6 answer 200 with these lines, which are not
+   * the migration's.
+   */
+  static boolean kubeletError(String text) {
+    return text.startsWith("unable to retrieve container logs for ")
+        || text.startsWith(
+            "rpc error: code = NotFound desc = an error occurred when try to find container \"");
+  }
+
   private void emit(String pod, String text) {
+    if (kubeletError(text)) {
+      return;
+    }
     lines.incrementAndGet();
     tail.add(text);
     listener.logLine(pod, text);

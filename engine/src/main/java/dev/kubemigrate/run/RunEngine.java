@@ -557,7 +557,8 @@ public final class RunEngine {
    */
   public RunOutcome follow(String namespace, String app, Phase phase, String version) {
     RecordStore store = new RecordStore(client, namespace);
-    RunRecord r = store.require(app, phase, version).record();
+    StoredRecord stored = store.require(app, phase, version);
+    RunRecord r = stored.record();
     if (!r.state().isActive()) {
       return RunOutcome.of(How.AWAITED, r, summary(r));
     }
@@ -575,7 +576,9 @@ public final class RunEngine {
             namespace,
             r.jobName(),
             MigrationSpec.DEFAULT_STARTUP_GRACE,
-            r.startedAt().plus(FOLLOW_LIMIT));
+            r.startedAt().plus(FOLLOW_LIMIT),
+            null,
+            new WatchedAttempt(store, stored, w -> written = w, listener));
     if (watched == null) {
       return RunOutcome.cancelled(r, "interrupted; the run goes on");
     }
@@ -631,7 +634,8 @@ public final class RunEngine {
                   + " is gone and its result was never recorded; check the database, then run"
                   + " again with --retry",
               null);
-      return finish(store, r, new Watched(lost, new LogTail(), List.of(), Set.of()), request, how);
+      return finish(
+          store, r, new Watched(lost, new LogTail(), List.of(), Set.of(), false), request, how);
     }
     if (job == null && how == How.RAN && request.spec().phase() == Phase.POST) {
       // Under the lock, just before the contract starts: the rollout may have been undone while
@@ -694,8 +698,16 @@ public final class RunEngine {
             .plus(request.spec().timeout())
             .plus(request.spec().startupGrace())
             .plus(LATE_SLACK);
+    WatchedAttempt attempt =
+        new WatchedAttempt(store, written != null ? written : stored, w -> written = w, listener);
     Watched watched =
-        watch(ns, r.jobName(), request.spec().startupGrace(), deadline, request.spec().timeout());
+        watch(
+            ns,
+            r.jobName(),
+            request.spec().startupGrace(),
+            deadline,
+            request.spec().timeout(),
+            attempt);
     if (watched == null) {
       return interrupted(store, r, request, how);
     }
@@ -750,7 +762,12 @@ public final class RunEngine {
   /**
    * @param complete the pods whose whole log the follower read: their tail needs no second read
    */
-  private record Watched(Verdict verdict, LogTail tail, List<Pod> pods, Set<String> complete) {}
+  /**
+   * @param heldBack whether the Job has a pod that Kubernetes started in place of one that started
+   *     the migration, and that cannot start: the Job does not end by itself
+   */
+  private record Watched(
+      Verdict verdict, LogTail tail, List<Pod> pods, Set<String> complete, boolean heldBack) {}
 
   /** Once a run timed out, how long its still running container's log may hold the exit. */
   static final Duration DRAIN_WHILE_RUNNING = Duration.ofSeconds(1);
@@ -758,17 +775,19 @@ public final class RunEngine {
   /** How long a Job may be without a pod before its Events are watched for FailedCreate. */
   static final Duration EVENTS_AFTER = Duration.ofSeconds(1);
 
-  /** Watches (never polls) the Job and its pods until a terminal verdict; null if interrupted. */
-  private Watched watch(String ns, String jobName, Duration grace, Instant deadline) {
-    return watch(ns, jobName, grace, deadline, null);
-  }
-
   /**
-   * Watches the Job to its verdict; with {@code timeout}, the Job is also given up on once it has
-   * run that long (from its {@code status.startTime}) and {@link #DEADLINE_SLACK} more.
+   * Watches (never polls) the Job and its pods until a terminal verdict; null if interrupted. With
+   * {@code timeout}, the Job is also given up on once it has run that long (from its {@code
+   * status.startTime}) and {@link #DEADLINE_SLACK} more. {@code attempt} records the pod that
+   * starts the migration, which takes the Job's one start, and knows the uid of its Job.
    */
   private Watched watch(
-      String ns, String jobName, Duration grace, Instant deadline, Duration timeout) {
+      String ns,
+      String jobName,
+      Duration grace,
+      Instant deadline,
+      Duration timeout,
+      WatchedAttempt attempt) {
     LogTail tail = new LogTail();
     // Informers list, then watch, and re-list when a watch breaks or expires (410 Gone), so a
     // dropped connection or an API server restart loses no change.
@@ -778,6 +797,8 @@ public final class RunEngine {
       logs.lookUpPodsIn(view::pod);
       String shown = null;
       boolean seenJob = false;
+      Instant watchedSince = clock.instant();
+      lastLookForJob = watchedSince;
       Instant jobSeenAt = null;
       while (!interrupted) {
         Job job = view.job();
@@ -792,18 +813,26 @@ public final class RunEngine {
           // No pod yet: only the Job's Events can say that the controller cannot create it.
           events.open(job.getMetadata().getUid());
         }
-        Verdict v = Classifier.classify(job, podList, events.events(), clock.instant(), grace);
+        Verdict v =
+            Classifier.classify(
+                job, podList, events.events(), attempt.startedPod(), clock.instant(), grace);
         if (v.terminal()
             && v.kind() == Verdict.Kind.FAILED
             && v.exitCode() == null
             && job != null) {
           // The Job's verdict can arrive before its pod's last status: read the pods once more.
           podList = client.pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
-          v = Classifier.classify(job, podList, clock.instant(), grace);
+          v =
+              Classifier.classify(
+                  job, podList, List.of(), attempt.startedPod(), clock.instant(), grace);
+        }
+        if (!v.terminal()) {
+          // A Job that has ended starts no other pod: only a running one's start is recorded.
+          attempt.recordStart(job, podList);
         }
         if (job != null) {
           seenJob = true;
-        } else if (seenJob) {
+        } else if (seenJob || createdButGone(ns, jobName, attempt, watchedSince)) {
           v =
               Verdict.stop(
                   Reason.JOB_DELETED,
@@ -836,7 +865,8 @@ public final class RunEngine {
               logs.awaitDrained(Duration.ofSeconds(15));
             }
           }
-          return new Watched(v, tail, podList, logs.completed());
+          boolean heldBack = Classifier.replacement(job, podList, attempt.startedPod()).isPresent();
+          return new Watched(v, tail, podList, logs.completed(), heldBack);
         }
         Instant jobDeadline =
             timeout == null || job == null || job.getStatus() == null
@@ -857,7 +887,8 @@ public final class RunEngine {
                   null),
               tail,
               podList,
-              logs.completed());
+              logs.completed(),
+              false);
         }
         awaitChange();
       }
@@ -865,6 +896,32 @@ public final class RunEngine {
     } catch (KubernetesClientException e) {
       throw ApiErrors.translate(client, e, "watch", "jobs and pods", ns);
     }
+  }
+
+  /** How long a watch may see no Job before it asks whether the Job was created and deleted. */
+  static final Duration UNSEEN_JOB = Duration.ofSeconds(3);
+
+  private Instant lastLookForJob;
+
+  /**
+   * True when a Job this watch never saw was created and is gone (deleted before the watch's first
+   * list): the record has its uid, and the API server no longer has it. Asked once the Job has been
+   * unseen for {@link #UNSEEN_JOB}, then at most every {@link #UNSEEN_JOB}.
+   */
+  private boolean createdButGone(
+      String ns, String jobName, WatchedAttempt attempt, Instant watchedSince) {
+    Instant now = clock.instant();
+    if (now.isBefore(watchedSince.plus(UNSEEN_JOB))
+        || now.isBefore(lastLookForJob.plus(UNSEEN_JOB))) {
+      return false;
+    }
+    lastLookForJob = now;
+    String uid = attempt.jobUid();
+    if (uid == null) {
+      return false; // not created yet (or its creator stopped before: the claim's own rules)
+    }
+    Job job = client.batch().v1().jobs().inNamespace(ns).withName(jobName).get();
+    return job == null || !uid.equals(job.getMetadata().getUid());
   }
 
   /** When the Job started, as its controller says. */
@@ -893,9 +950,11 @@ public final class RunEngine {
     RunRecord result = recordResult(store, mine, state, verdict, logTail);
     boolean stop =
         verdict.kind() == Verdict.Kind.COULD_NOT_START
-            || verdict.reason() == Reason.CLIENT_DEADLINE_EXCEEDED;
+            || verdict.reason() == Reason.CLIENT_DEADLINE_EXCEEDED
+            || watched.heldBack();
     if (stop) {
-      // Kubernetes would keep retrying the pull or the config behind the user's back.
+      // Kubernetes would keep retrying the pull or the config behind the user's back, or keep
+      // the pod it started in place of a deleted one waiting for a start it never gets.
       deleteJob(request.namespace(), mine.jobName());
       listener.progress("stopped Job " + mine.jobName() + " so that nothing keeps retrying");
     }
@@ -996,7 +1055,10 @@ public final class RunEngine {
               .tailingLines(LogTail.DEFAULT_MAX_LINES)
               .getLog();
       LogTail tail = new LogTail();
-      log.lines().forEach(tail::add);
+      log.lines().filter(line -> !LogFollower.kubeletError(line)).forEach(tail::add);
+      if (tail.isEmpty() && !watched.tail().isEmpty()) {
+        return Optional.empty(); // the kubelet lost the log (its pod is gone): keep what came
+      }
       // Lines the follower never got (containerd had not written them when it read): printed now,
       // so that stdout has the log the record keeps.
       String pod = newest.get().getMetadata().getName();

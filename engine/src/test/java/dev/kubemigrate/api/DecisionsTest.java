@@ -531,6 +531,7 @@ class DecisionsTest {
             null,
             state.isActive() ? null : state == RunState.SUCCEEDED ? 0 : 1,
             "ci",
+            null,
             null));
   }
 
@@ -617,7 +618,8 @@ class DecisionsTest {
               r.message(),
               r.exitCode(),
               r.startedBy(),
-              r.logTail()));
+              r.logTail(),
+              null));
     }
   }
 }

@@ -82,7 +82,44 @@ class JobFactoryTest {
     assertThat(v135.getSpec().getPodReplacementPolicy()).isEqualTo("Failed");
     v135.getSpec().setPodReplacementPolicy(null);
     assertThat(v135).isEqualTo(factory.build(retrying, "shop", 1));
-    assertThat(noRetry).isEqualTo(factory.build(once, "shop", 1));
+    assertThat(noRetry).isEqualTo(factory.build(once, "shop", 1, new ServerVersion(1, 26)));
+  }
+
+  @Test
+  @DisplayName(
+      "before 1.26, a Job that may not retry mounts its record's start-once key: a pod started in"
+          + " place of a deleted one cannot start")
+  void olderServersStartOnce() {
+    MigrationSpec once = TestSpecs.shop().build().validate();
+    MigrationSpec retrying = TestSpecs.shop().retries(1).build().validate();
+    for (ServerVersion server :
+        List.of(ServerVersion.UNKNOWN, new ServerVersion(1, 20), new ServerVersion(1, 25))) {
+      Job job = factory.build(once, "shop", 1, server);
+      PodSpec pod = job.getSpec().getTemplate().getSpec();
+      assertThat(JobFactory.startsOnce(job)).as("for %s", server).isTrue();
+      assertThat(pod.getVolumes())
+          .singleElement()
+          .satisfies(
+              v -> {
+                assertThat(v.getName()).isEqualTo(JobFactory.START_ONCE_VOLUME);
+                assertThat(v.getConfigMap().getName())
+                    .isEqualTo(RunNames.recordName("shop", Phase.PRE, "11.8.2"));
+                assertThat(v.getConfigMap().getOptional()).isNull();
+                assertThat(v.getConfigMap().getItems())
+                    .extracting(i -> i.getKey())
+                    .containsExactly(JobFactory.START_ONCE_KEY);
+              });
+      assertThat(pod.getContainers().get(0).getVolumeMounts())
+          .extracting(m -> m.getName(), m -> m.getReadOnly())
+          .containsExactly(tuple(JobFactory.START_ONCE_VOLUME, true));
+    }
+    // A Job that may retry starts its retries' pods; from 1.26 a deleted pod fails the Job
+    assertThat(JobFactory.startsOnce(factory.build(retrying, "shop", 1))).isFalse();
+    for (ServerVersion server : List.of(new ServerVersion(1, 26), new ServerVersion(1, 33))) {
+      Job job = factory.build(once, "shop", 1, server);
+      assertThat(JobFactory.startsOnce(job)).as("for %s", server).isFalse();
+      assertThat(job.getSpec().getTemplate().getSpec().getVolumes()).isNullOrEmpty();
+    }
   }
 
   @Test
@@ -277,7 +314,10 @@ class JobFactoryTest {
         .containsEntry("sidecar.istio.io/inject", "false");
     assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(pod.getSpec().getVolumes()).extracting("name").containsExactly("sql");
+    // The template's volumes first; the start-once volume of a Job that may not retry after them
+    assertThat(pod.getSpec().getVolumes())
+        .extracting("name")
+        .containsExactly("sql", JobFactory.START_ONCE_VOLUME);
     assertThat(pod.getSpec().getNodeSelector())
         .containsOnly(Map.entry("zone", "a"), Map.entry("disk", "ssd"));
     assertThat(pod.getSpec().getImagePullSecrets())
@@ -290,7 +330,9 @@ class JobFactoryTest {
     assertThat(migrate.getImage()).isEqualTo("kubemigrate.local/flyway:11.8.2");
     assertThat(migrate.getCommand()).containsExactly("flyway");
     assertThat(migrate.getArgs()).containsExactly("migrate");
-    assertThat(migrate.getVolumeMounts()).extracting("mountPath").containsExactly("/flyway/sql");
+    assertThat(migrate.getVolumeMounts())
+        .extracting("mountPath")
+        .containsExactly("/flyway/sql", JobFactory.START_ONCE_PATH);
     assertThat(migrate.getEnv())
         .extracting(EnvVar::getName, EnvVar::getValue)
         .containsExactly(

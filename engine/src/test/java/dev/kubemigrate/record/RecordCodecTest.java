@@ -33,7 +33,8 @@ class RecordCodecTest {
             "the migration exited with code 1",
             1,
             "https://ci/run/1",
-            "line 1\nline 2");
+            "line 1\nline 2",
+            null);
     // When
     ConfigMap cm = RecordCodec.toConfigMap("ns", r);
     // Then
@@ -64,9 +65,61 @@ class RecordCodecTest {
             null,
             null,
             "me@host",
+            null,
             null);
     ConfigMap cm = RecordCodec.toConfigMap("ns", r);
     assertThat(cm.getData()).doesNotContainKeys("finishedAt", "reason", "exitCode", "jobUid");
     assertThat(RecordCodec.fromConfigMap(cm)).isEqualTo(r);
+  }
+
+  @Test
+  @DisplayName(
+      "An active Job run's record holds the start-once key until a pod started; an ended or exec"
+          + " run's never")
+  void startOnceKeyUntilAPodStarted() {
+    RunRecord claim =
+        RunRecord.claim(
+            "shop",
+            Phase.PRE,
+            "2",
+            RunState.PENDING,
+            "img:2",
+            "h",
+            "shop-pre-2-1",
+            Instant.parse("2026-01-01T10:00:00Z"),
+            "me@host");
+    RunRecord running = claim.withJobUid("uid");
+    RunRecord started = running.withStartedPod("shop-pre-2-1-abcde");
+    RunRecord ended =
+        running.finished(
+            RunState.FAILED, Instant.parse("2026-01-01T10:01:00Z"), null, "m", null, null);
+    RunRecord inPod =
+        RunRecord.claim(
+            "shop",
+            Phase.PRE,
+            "2",
+            RunState.RUNNING,
+            "img:2",
+            "h",
+            RunRecord.POD_PREFIX + "shop-7f9",
+            Instant.parse("2026-01-01T10:00:00Z"),
+            "me@host");
+    for (RunRecord holds : java.util.List.of(claim, running)) {
+      assertThat(RecordCodec.toConfigMap("ns", holds).getData())
+          .as(holds.state().display())
+          .containsKey(dev.kubemigrate.job.JobFactory.START_ONCE_KEY);
+    }
+    for (RunRecord none : java.util.List.of(started, ended, inPod)) {
+      assertThat(RecordCodec.toConfigMap("ns", none).getData())
+          .doesNotContainKey(dev.kubemigrate.job.JobFactory.START_ONCE_KEY);
+    }
+    assertThat(RecordCodec.fromConfigMap(RecordCodec.toConfigMap("ns", started)))
+        .isEqualTo(started);
+    // A new attempt has a start of its own
+    RunRecord retried =
+        started.retried("shop-pre-2-2", Instant.parse("2026-01-01T10:02:00Z"), "me");
+    assertThat(retried.startedPod()).isNull();
+    assertThat(RecordCodec.toConfigMap("ns", retried).getData())
+        .containsKey(dev.kubemigrate.job.JobFactory.START_ONCE_KEY);
   }
 }

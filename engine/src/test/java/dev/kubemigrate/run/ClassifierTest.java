@@ -3,6 +3,7 @@ package dev.kubemigrate.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubemigrate.api.Reason;
+import dev.kubemigrate.job.JobFactory;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -458,6 +459,73 @@ class ClassifierTest {
                     GRACE)
                 .kind())
         .isEqualTo(Verdict.Kind.WAITING);
+  }
+
+  @Test
+  @DisplayName(
+      "A Job that starts once, whose started pod was deleted and replaced: runs while that pod"
+          + " stops, then PodDeleted; never the replacement's start")
+  void replacedPodOfAJobThatStartsOnce() {
+    Job once =
+        new JobFactory().build(dev.kubemigrate.job.TestSpecs.shop().build().validate(), "shop", 1);
+    Job retrying =
+        new JobFactory()
+            .build(dev.kubemigrate.job.TestSpecs.shop().retries(1).build().validate(), "shop", 1);
+    once.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
+    retrying.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
+    Pod stopping = named(terminating(pod(running())), "j-first", 0);
+    Pod stopped = named(pod(terminated(143, "Error")), "j-first", 0);
+    Pod replacement = named(pod(waiting("ContainerCreating", null)), "j-again", 1);
+
+    // While the deleted pod stops, the migration may still run in it
+    Verdict whileStopping =
+        Classifier.classify(
+            once, List.of(stopping, replacement), List.of(), "j-first", CREATED, GRACE);
+    assertThat(whileStopping.kind()).isEqualTo(Verdict.Kind.RUNNING);
+    assertThat(whileStopping.message()).contains("j-first").contains("holds back pod j-again");
+    // Once it stopped, or is gone: the attempt failed, for that reason
+    for (List<Pod> pods : List.of(List.of(stopped, replacement), List.of(replacement))) {
+      Verdict v = Classifier.classify(once, pods, List.of(), "j-first", CREATED, GRACE);
+      assertThat(v.terminal()).as("%s", pods.size()).isTrue();
+      assertThat(v.reason()).isEqualTo(Reason.POD_DELETED);
+      assertThat(v.message()).contains("pod j-first was deleted").contains("j-again");
+      assertThat(v.exitCode()).isNull();
+    }
+    // A migration that exited 0 before its pod was deleted succeeded: 1.20 lost count of it
+    Verdict succeeded =
+        Classifier.classify(
+            once,
+            List.of(named(pod(terminated(0, "Completed")), "j-first", 0), replacement),
+            List.of(),
+            "j-first",
+            CREATED,
+            GRACE);
+    assertThat(succeeded.kind()).isEqualTo(Verdict.Kind.SUCCEEDED);
+    assertThat(succeeded.exitCode()).isZero();
+    assertThat(succeeded.message()).contains("succeeded in pod j-first").contains("j-again");
+    // Not a replacement: no pod recorded as started, the started pod alone, a Job that retries
+    assertThat(
+            Classifier.classify(once, List.of(replacement), List.of(), null, CREATED, GRACE)
+                .terminal())
+        .isFalse();
+    assertThat(
+            Classifier.classify(once, List.of(stopping), List.of(), "j-first", CREATED, GRACE)
+                .kind())
+        .isEqualTo(Verdict.Kind.RUNNING);
+    assertThat(
+            Classifier.classify(
+                    retrying, List.of(replacement), List.of(), "j-first", CREATED, GRACE)
+                .terminal())
+        .isFalse();
+  }
+
+  private static Pod named(Pod pod, String name, int secondsLater) {
+    return new PodBuilder(pod)
+        .editMetadata()
+        .withName(name)
+        .withCreationTimestamp(CREATED.plusSeconds(secondsLater).toString())
+        .endMetadata()
+        .build();
   }
 
   private static io.fabric8.kubernetes.api.model.Event event(

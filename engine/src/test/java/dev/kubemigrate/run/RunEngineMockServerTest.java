@@ -211,6 +211,104 @@ class RunEngineMockServerTest {
     assertThat(outcome.record().exitCode()).isEqualTo(1);
   }
 
+  @Test
+  @DisplayName(
+      "A pod deleted while it runs and replaced by Kubernetes: the record names the pod that"
+          + " started, the replacement ends the run as PodDeleted and its Job is stopped")
+  void replacedPodIsPodDeleted() throws Exception {
+    // Given a run whose Job may start once, and its pod running the migration
+    CompletableFuture<RunOutcome> run = start(spec("shop-migrate:1.0"));
+    Job job = awaitJob();
+    assertThat(dev.kubemigrate.job.JobFactory.startsOnce(job)).isTrue();
+    String first = job.getMetadata().getName() + "-first";
+    client.pods().inNamespace(NS).resource(runningPod(job, first)).create();
+    // Then the record names it, and has no start left to give
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> records().get("shop", Phase.PRE, "1.0").orElseThrow().record().startedPod(),
+            first::equals);
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(NS)
+                .withName(dev.kubemigrate.job.RunNames.recordName("shop", Phase.PRE, "1.0"))
+                .get()
+                .getData())
+        .doesNotContainKey(dev.kubemigrate.job.JobFactory.START_ONCE_KEY);
+    // When it is deleted and the Job controller starts another pod in its place
+    client.pods().inNamespace(NS).withName(first).delete();
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder(runningPod(job, job.getMetadata().getName() + "-again"))
+                .editStatus()
+                .editFirstContainerStatus()
+                .withNewState()
+                .withNewWaiting()
+                .withReason("ContainerCreating")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .create();
+    // Then the run fails for that reason, and stops the Job with its held-back pod
+    RunOutcome outcome = run.get(30, TimeUnit.SECONDS);
+    assertThat(outcome.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(outcome.record().reason()).isEqualTo(dev.kubemigrate.api.Reason.POD_DELETED);
+    assertThat(outcome.record().startedPod()).isEqualTo(first);
+    assertThat(outcome.summary()).contains(first).contains("-again");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                client
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NS)
+                        .withName(job.getMetadata().getName())
+                        .get()
+                    == null);
+  }
+
+  private static io.fabric8.kubernetes.api.model.Pod runningPod(Job job, String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels("job-name", job.getMetadata().getName())
+        .withCreationTimestamp(Instant.now().toString())
+        .endMetadata()
+        .withNewStatus()
+        .addNewContainerStatus()
+        .withName("migrate")
+        .withNewState()
+        .withNewRunning()
+        .endRunning()
+        .endState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 300, 1500})
+  @DisplayName(
+      "A Job deleted at any moment after its creation, seen by the watch or not, ends the run as"
+          + " JobDeleted within seconds, not at its deadline")
+  void jobDeletedAtAnyMomentEndsTheRun(int afterMillis) throws Exception {
+    CompletableFuture<RunOutcome> run = start(spec("shop-migrate:1.0"));
+    Job job = awaitJob();
+    Thread.sleep(afterMillis); // the moment of the deletion is what varies
+    client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).delete();
+    RunOutcome outcome = run.get(15, TimeUnit.SECONDS);
+    assertThat(outcome.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(outcome.record().reason())
+        .isIn(dev.kubemigrate.api.Reason.JOB_DELETED, dev.kubemigrate.api.Reason.JOB_LOST);
+  }
+
   private CompletableFuture<RunOutcome> start(MigrationSpec spec) {
     return CompletableFuture.supplyAsync(() -> engine().run(request(spec, false)));
   }
@@ -304,6 +402,7 @@ class RunEngineMockServerTest {
               null,
               null,
               "t",
+              null,
               null));
     }
     // When

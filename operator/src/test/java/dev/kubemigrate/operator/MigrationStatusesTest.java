@@ -183,7 +183,8 @@ class MigrationStatusesTest {
         failed ? "the migration exited with code 3" : null,
         done ? (failed ? 3 : 0) : null,
         "operator",
-        done ? "applied 3 migrations" : null);
+        done ? "applied 3 migrations" : null,
+        null);
   }
 
   private static Condition condition(MigrationStatus s, String type) {
