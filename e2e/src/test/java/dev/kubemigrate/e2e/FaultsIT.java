@@ -177,6 +177,12 @@ class FaultsIT {
       }
       Instant at = Instant.now();
       firstFault = firstFault == null ? at : firstFault;
+      notes.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s at +%.1f s",
+              faults.get(k),
+              Duration.between(start, at).toMillis() / 1000.0));
       notes.addAll(inject(faults.get(k), env, callers));
     }
     awaitEnd(callers, violations);

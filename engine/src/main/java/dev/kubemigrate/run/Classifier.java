@@ -311,8 +311,15 @@ final class Classifier {
       }
       Reason reason = known.get();
       String message = oneLine(waiting.getMessage());
-      if (HOPELESS.contains(reason)) {
+      if (HOPELESS.contains(reason) && !runtimeAway(reason, message)) {
         return Verdict.stop(reason, describe(reason, message, status), null);
+      }
+      if (HOPELESS.contains(reason)) {
+        // The kubelet starts a container that did not start again once the runtime is back.
+        String what = "the container runtime did not answer (" + message + ")";
+        return age.compareTo(grace) >= 0
+            ? Verdict.stop(reason, what, null)
+            : Verdict.waiting(reason, what + "; waiting for it" + giveUpIn);
       }
       if (PULLING.contains(reason)) {
         Optional<Reason> hopeless = PullErrors.hopeless(message);
@@ -350,6 +357,26 @@ final class Classifier {
               + "; waiting for the Job's verdict");
     }
     return Verdict.waiting("pod " + pod.getMetadata().getName() + " is starting");
+  }
+
+  /** The words of a gRPC connection to the container runtime that went away (a restart). */
+  private static final List<String> RUNTIME_AWAY =
+      List.of(
+          "transport is closing",
+          "code = Unavailable",
+          "error reading from server: EOF",
+          "connection refused",
+          "connection reset by peer",
+          "context deadline exceeded");
+
+  /**
+   * True when a container could not be created or run because the runtime was away (containerd
+   * restarting), not because of anything in the pod: the kubelet tries again (Kubernetes 1.20,
+   * {@code ShouldContainerBeRestarted}: a container in the created state is always started again).
+   */
+  static boolean runtimeAway(Reason reason, String message) {
+    return (reason == Reason.CREATE_CONTAINER_ERROR || reason == Reason.RUN_CONTAINER_ERROR)
+        && RUNTIME_AWAY.stream().anyMatch(message::contains);
   }
 
   private static String describe(Reason reason, String message, ContainerStatus status) {

@@ -519,6 +519,45 @@ class ClassifierTest {
         .isFalse();
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        // containerd 1.6.20 restarted as the pod's container started (the fault suite, t003)
+        "RunContainerError|transport is closing",
+        "RunContainerError|rpc error: code = Unavailable desc = error reading from server: EOF",
+        "CreateContainerError|rpc error: code = Unavailable desc = connection error: desc ="
+            + " \"transport: Error while dialing dial unix /run/containerd/containerd.sock:"
+            + " connect: connection refused\"",
+        "CreateContainerError|context deadline exceeded"
+      })
+  @DisplayName("A container runtime that was away is waited for, up to the grace; not hopeless")
+  void runtimeAwayIsWaitedFor(String reason, String message) {
+    Pod pod = pod(waiting(reason, message));
+    Verdict soon = Classifier.classify(job(null, null), List.of(pod), CREATED, GRACE);
+    assertThat(soon.kind()).isEqualTo(Verdict.Kind.WAITING);
+    assertThat(soon.message()).contains("the container runtime did not answer");
+    Verdict late = Classifier.classify(job(null, null), List.of(pod), CREATED.plus(GRACE), GRACE);
+    assertThat(late.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
+    assertThat(late.reason()).isEqualTo(Reason.of(reason));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "RunContainerError|failed to create containerd task: OCI runtime create failed: exec:"
+            + " \"/migrate\": permission denied",
+        "CreateContainerError|failed to reserve container name: name is reserved"
+      })
+  @DisplayName("A container the runtime refused for the pod's own sake is still hopeless at once")
+  void runtimeRefusalIsHopeless(String reason, String message) {
+    Verdict v =
+        Classifier.classify(
+            job(null, null), List.of(pod(waiting(reason, message))), CREATED, GRACE);
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
+  }
+
   private static Pod named(Pod pod, String name, int secondsLater) {
     return new PodBuilder(pod)
         .editMetadata()
