@@ -18,7 +18,7 @@ enum Fault {
   APISERVER_RESTART(Mode.RUN, Mode.EXEC, Mode.OPERATOR),
   /** etcd stopped and started again, under a running API server. */
   ETCD_RESTART(Mode.RUN, Mode.EXEC, Mode.OPERATOR),
-  /** The suite's callers' packets to the API server dropped for 5 to 20 s (iptables). */
+  /** The suite's callers' packets to the API server dropped for 5 to 30 s (iptables). */
   NETWORK_CUT(Mode.RUN),
   /** kubelet restarted while the migration's container runs (containers live on). */
   KUBELET_RESTART(Mode.RUN, Mode.EXEC, Mode.OPERATOR),

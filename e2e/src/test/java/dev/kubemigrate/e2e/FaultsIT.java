@@ -564,7 +564,7 @@ class FaultsIT {
       case KUBELET_RESTART -> scripts.run("local-cluster", "restart", "kubelet");
       case CONTAINERD_RESTART -> scripts.run("local-cluster", "restart", "containerd");
       case NETWORK_CUT -> {
-        long seconds = 5 + random.nextInt(16);
+        long seconds = 5 + random.nextInt(26);
         cutNetwork(true);
         try {
           Thread.sleep(seconds * 1000);

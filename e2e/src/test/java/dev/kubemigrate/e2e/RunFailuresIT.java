@@ -72,7 +72,7 @@ class RunFailuresIT {
             .getItems()
             .get(0)
             .getData();
-    assertThat(record).containsEntry("reason", "PodDeleted").doesNotContainKey("startOnce");
+    assertThat(record).containsEntry("reason", "PodDeleted").doesNotContainKey("startOnce-1");
   }
 
   @Test

@@ -224,8 +224,12 @@ public final class Kubemigrate implements AutoCloseable {
     return new FloorStore(client, namespace).get(app);
   }
 
+  /**
+   * The Job that {@code run} creates for the first attempt, as for any server, without the
+   * start-once volume that only a run's record can arm (see {@link JobFactory}).
+   */
   public static Job renderJob(MigrationSpec spec, String namespace) {
-    return new JobFactory().build(spec, namespace, 1);
+    return new JobFactory().buildWithoutRecord(spec, namespace, 1);
   }
 
   /** The Job with the values of env vars whose names look secret masked, for printing. */

@@ -47,16 +47,19 @@ import java.util.Set;
  * still being stopped (a drain, a preemption), as two migrations at once. For any other server, or
  * one whose version is not known, the Job is exactly what it is for Kubernetes 1.20.
  *
- * <p>Start once: on a server before 1.29 (or of unknown version), a Job that may not retry ({@code
+ * <p>Start once: on a server before 1.26 (or of unknown version), a Job that may not retry ({@code
  * backoffLimit: 0}) still starts a second pod when its pod is deleted while it runs (a drain, a
  * person, a lost node): the Job controller of those versions counts a deleted pod as neither active
  * nor failed, and replaces it at once, beside the first pod that is still stopping, so the
- * migration would run twice. Such a Job's migration container mounts the key {@value
- * #START_ONCE_KEY} of the run's record (a ConfigMap): the record holds that key until a caller sees
- * a pod start the migration, then removes it, and the kubelet cannot start a later pod whose
- * volume's key is missing. kubemigrate reports that pod as {@code PodDeleted} and deletes the Job.
- * While the migration runs longer than a minute, the kubelet's periodic refresh of the volume logs
- * a harmless {@code FailedMount} warning on its pod.
+ * migration would run twice (found by the fault suite, scripts/faults). Such a Job's migration
+ * container mounts the key {@link #startOnceKey} of its attempt in the run's record (a ConfigMap):
+ * the record holds that key until a caller sees a pod start the migration, then removes it, and the
+ * kubelet cannot start a later pod whose volume's key is missing. kubemigrate reports that pod as
+ * {@code PodDeleted} and deletes the Job. While the migration runs longer than a minute, the
+ * kubelet's periodic refresh of the volume logs a harmless {@code FailedMount} warning on its pod.
+ * From 1.26 (Job tracking with finalizers, GA) the controller counts a deleted pod as failed, and
+ * the Job fails instead. {@link #buildWithoutRecord} leaves the volume out, for a Job that is
+ * printed rather than run under a record.
  */
 public final class JobFactory {
 
@@ -69,8 +72,14 @@ public final class JobFactory {
   /** The volume and the record's key that let an attempt's Job start one pod: see above. */
   public static final String START_ONCE_VOLUME = "kubemigrate-start-once";
 
-  /** The key of the run's record that a started pod removes: see the class's comment. */
-  public static final String START_ONCE_KEY = "startOnce";
+  /**
+   * The key of the run's record that lets attempt {@code attempt}'s Job start one pod: see the
+   * class's comment. One per attempt, so that a retry never frees a pod of an earlier attempt's Job
+   * that still waits.
+   */
+  public static String startOnceKey(int attempt) {
+    return "startOnce-" + attempt;
+  }
 
   /** Where the migration container sees the start-once key (a file it never needs to read). */
   static final String START_ONCE_PATH = "/var/run/kubemigrate.dev";
@@ -104,6 +113,19 @@ public final class JobFactory {
    * server}: see the class's comment for what differs by version.
    */
   public Job build(MigrationSpec spec, String namespace, int attempt, ServerVersion server) {
+    return build(spec, namespace, attempt, server, true);
+  }
+
+  /**
+   * The Job for attempt {@code attempt} of {@code spec} as for any server, but without the
+   * start-once volume: for `render`, whose Job may be applied where no run's record exists.
+   */
+  public Job buildWithoutRecord(MigrationSpec spec, String namespace, int attempt) {
+    return build(spec, namespace, attempt, ServerVersion.UNKNOWN, false);
+  }
+
+  private Job build(
+      MigrationSpec spec, String namespace, int attempt, ServerVersion server, boolean record) {
     String name = RunNames.jobName(spec.app(), spec.phase(), spec.version(), attempt);
     Map<String, String> labels =
         Labels.forAttempt(spec.app(), spec.phase(), spec.version(), attempt);
@@ -126,10 +148,11 @@ public final class JobFactory {
             .withTemplate(podTemplate(spec, labels, annotations))
             .endSpec()
             .build();
-    if (spec.retries() == 0 && !server.atLeast(1, 26)) {
+    if (record && spec.retries() == 0 && !server.atLeast(1, 26)) {
       startOnce(
           job.getSpec().getTemplate().getSpec(),
-          RunNames.recordName(spec.app(), spec.phase(), spec.version()));
+          RunNames.recordName(spec.app(), spec.phase(), spec.version()),
+          attempt);
     }
     if (spec.retries() > 0 && server.atLeast(1, 29)) {
       // Kubernetes' default (TerminatingOrFailed) starts the next try as soon as a pod is marked
@@ -150,7 +173,7 @@ public final class JobFactory {
         && pod.getVolumes().stream().anyMatch(v -> START_ONCE_VOLUME.equals(v.getName()));
   }
 
-  private static void startOnce(PodSpec pod, String record) {
+  private static void startOnce(PodSpec pod, String record, int attempt) {
     List<Volume> volumes =
         pod.getVolumes() == null ? new ArrayList<>() : new ArrayList<>(pod.getVolumes());
     volumes.add(
@@ -159,8 +182,8 @@ public final class JobFactory {
             .withNewConfigMap()
             .withName(record)
             .addNewItem()
-            .withKey(START_ONCE_KEY)
-            .withPath(START_ONCE_KEY)
+            .withKey(startOnceKey(attempt))
+            .withPath("start-once")
             .endItem()
             .endConfigMap()
             .build());

@@ -54,7 +54,7 @@ public final class RecordCodec {
     // Kubernetes starts in place of one that started already cannot start while it is gone.
     put(
         data,
-        JobFactory.START_ONCE_KEY,
+        JobFactory.startOnceKey(r.attempt()),
         r.state().isActive() && r.startedPod() == null && !r.inPod() ? START_ONCE_VALUE : null);
     Map<String, String> labels =
         new LinkedHashMap<>(Labels.selector(r.app(), r.phase(), r.version()));

@@ -100,14 +100,22 @@ final class Classifier {
 
   /**
    * The pod that Kubernetes started in place of {@code startedPod} in a Job that starts once (see
-   * {@link JobFactory}): it cannot start, and the Job cannot end by itself while it waits.
+   * {@link JobFactory}), once that pod is being deleted or gone: a later pod of the Job that has
+   * not started (it cannot), and the Job cannot end by itself while it waits.
    */
   static Optional<Pod> replacement(Job job, List<Pod> pods, String startedPod) {
     if (startedPod == null || !JobFactory.startsOnce(job)) {
       return Optional.empty();
     }
+    Optional<Pod> started =
+        pods.stream().filter(p -> startedPod.equals(p.getMetadata().getName())).findFirst();
+    if (started.isPresent() && started.get().getMetadata().getDeletionTimestamp() == null) {
+      return Optional.empty(); // not deleted: whatever else the Job has is not its replacement
+    }
+    Instant after = started.map(Classifier::created).orElse(Instant.MIN);
     return pods.stream()
         .filter(p -> !startedPod.equals(p.getMetadata().getName()))
+        .filter(p -> created(p).isAfter(after) && !LogFollower.started(p))
         .max(Comparator.comparing(Classifier::created));
   }
 

@@ -590,6 +590,10 @@ public final class RunEngine {
             v.kind() == Verdict.Kind.SUCCEEDED ? RunState.SUCCEEDED : RunState.FAILED,
             v,
             authoritativeTail(namespace, watched).orElse(watched.tail().text()));
+    if (watched.heldBack()) {
+      deleteJob(namespace, r.jobName());
+      listener.progress("stopped Job " + r.jobName() + ": its held-back pod must not wait on");
+    }
     return RunOutcome.of(How.ATTACHED, result, summary(result));
   }
 

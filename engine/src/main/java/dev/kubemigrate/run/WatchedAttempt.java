@@ -47,6 +47,23 @@ final class WatchedAttempt {
     this.startedPod = mine.startedPod();
   }
 
+  /** How often a caller that knows of no started pod reads the record again, at most. */
+  private static final long REFRESH_NANOS = 3_000_000_000L;
+
+  private long lastRefresh = System.nanoTime();
+
+  private void refresh() {
+    try {
+      StoredRecord now = store.read(mine.app(), mine.phase(), mine.version()).orElse(null);
+      if (now != null && now.record().attempt() == mine.attempt()) {
+        last = now;
+        startedPod = now.record().startedPod();
+      }
+    } catch (KubemigrateException e) {
+      listener.progress("could not read the run's record: " + e.getMessage());
+    }
+  }
+
   /**
    * The uid of the attempt's Job, once created; when the record as last seen has none, it is read
    * again (one request): a caller that attached may not have seen the Job's creation.
@@ -86,6 +103,12 @@ final class WatchedAttempt {
             .min(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
             .map(p -> p.getMetadata().getName());
     if (first.isEmpty()) {
+      // A pod that has not started, where no start is recorded as this caller knows the record: it
+      // may be the replacement of a pod that another caller saw start, and which is gone now.
+      if (!pods.isEmpty() && System.nanoTime() - lastRefresh > REFRESH_NANOS) {
+        lastRefresh = System.nanoTime();
+        refresh();
+      }
       return;
     }
     try {

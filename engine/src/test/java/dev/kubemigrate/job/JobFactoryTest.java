@@ -107,12 +107,28 @@ class JobFactoryTest {
                 assertThat(v.getConfigMap().getOptional()).isNull();
                 assertThat(v.getConfigMap().getItems())
                     .extracting(i -> i.getKey())
-                    .containsExactly(JobFactory.START_ONCE_KEY);
+                    .containsExactly(JobFactory.startOnceKey(1));
               });
       assertThat(pod.getContainers().get(0).getVolumeMounts())
           .extracting(m -> m.getName(), m -> m.getReadOnly())
           .containsExactly(tuple(JobFactory.START_ONCE_VOLUME, true));
     }
+    // Each attempt's Job its own key
+    assertThat(
+            factory
+                .build(once, "shop", 2, ServerVersion.UNKNOWN)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes()
+                .get(0)
+                .getConfigMap()
+                .getItems()
+                .get(0)
+                .getKey())
+        .isEqualTo(JobFactory.startOnceKey(2));
+    // A printed Job has no record behind it
+    assertThat(JobFactory.startsOnce(factory.buildWithoutRecord(once, "shop", 1))).isFalse();
     // A Job that may retry starts its retries' pods; from 1.26 a deleted pod fails the Job
     assertThat(JobFactory.startsOnce(factory.build(retrying, "shop", 1))).isFalse();
     for (ServerVersion server : List.of(new ServerVersion(1, 26), new ServerVersion(1, 33))) {

@@ -104,22 +104,25 @@ class RecordCodecTest {
             RunRecord.POD_PREFIX + "shop-7f9",
             Instant.parse("2026-01-01T10:00:00Z"),
             "me@host");
+    String key = dev.kubemigrate.job.JobFactory.startOnceKey(1);
     for (RunRecord holds : java.util.List.of(claim, running)) {
       assertThat(RecordCodec.toConfigMap("ns", holds).getData())
           .as(holds.state().display())
-          .containsKey(dev.kubemigrate.job.JobFactory.START_ONCE_KEY);
+          .containsKey(key);
     }
     for (RunRecord none : java.util.List.of(started, ended, inPod)) {
-      assertThat(RecordCodec.toConfigMap("ns", none).getData())
-          .doesNotContainKey(dev.kubemigrate.job.JobFactory.START_ONCE_KEY);
+      assertThat(RecordCodec.toConfigMap("ns", none).getData().keySet())
+          .noneMatch(k -> k.startsWith("startOnce"));
     }
     assertThat(RecordCodec.fromConfigMap(RecordCodec.toConfigMap("ns", started)))
         .isEqualTo(started);
-    // A new attempt has a start of its own
+    // A new attempt has a start of its own, under a key of its own: a pod of the first attempt's
+    // Job that still waits for its start does not get it
     RunRecord retried =
         started.retried("shop-pre-2-2", Instant.parse("2026-01-01T10:02:00Z"), "me");
     assertThat(retried.startedPod()).isNull();
     assertThat(RecordCodec.toConfigMap("ns", retried).getData())
-        .containsKey(dev.kubemigrate.job.JobFactory.START_ONCE_KEY);
+        .containsKey(dev.kubemigrate.job.JobFactory.startOnceKey(2))
+        .doesNotContainKey(key);
   }
 }

@@ -474,7 +474,7 @@ class ClassifierTest {
     once.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
     retrying.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
     Pod stopping = named(terminating(pod(running())), "j-first", 0);
-    Pod stopped = named(pod(terminated(143, "Error")), "j-first", 0);
+    Pod stopped = named(terminating(pod(terminated(143, "Error"))), "j-first", 0);
     Pod replacement = named(pod(waiting("ContainerCreating", null)), "j-again", 1);
 
     // While the deleted pod stops, the migration may still run in it
@@ -495,7 +495,7 @@ class ClassifierTest {
     Verdict succeeded =
         Classifier.classify(
             once,
-            List.of(named(pod(terminated(0, "Completed")), "j-first", 0), replacement),
+            List.of(named(terminating(pod(terminated(0, "Completed"))), "j-first", 0), replacement),
             List.of(),
             "j-first",
             CREATED,
@@ -503,6 +503,31 @@ class ClassifierTest {
     assertThat(succeeded.kind()).isEqualTo(Verdict.Kind.SUCCEEDED);
     assertThat(succeeded.exitCode()).isZero();
     assertThat(succeeded.message()).contains("succeeded in pod j-first").contains("j-again");
+    // Not a replacement: an older pod that never started and is being deleted (a lost node),
+    // beside the started one; the started pod failing without being deleted
+    Pod olderNeverStarted =
+        named(terminating(pod(waiting("ContainerCreating", null))), "j-lost", -5);
+    Pod startedRunning = named(pod(running()), "j-first", 0);
+    assertThat(
+            Classifier.classify(
+                    once,
+                    List.of(olderNeverStarted, startedRunning),
+                    List.of(),
+                    "j-first",
+                    CREATED,
+                    GRACE)
+                .message())
+        .isEqualTo("the migration runs in pod j-first");
+    assertThat(
+            Classifier.classify(
+                    once,
+                    List.of(olderNeverStarted, named(pod(terminated(3, "Error")), "j-first", 0)),
+                    List.of(),
+                    "j-first",
+                    CREATED,
+                    GRACE)
+                .reason())
+        .isNotEqualTo(Reason.POD_DELETED);
     // Not a replacement: no pod recorded as started, the started pod alone, a Job that retries
     assertThat(
             Classifier.classify(once, List.of(replacement), List.of(), null, CREATED, GRACE)

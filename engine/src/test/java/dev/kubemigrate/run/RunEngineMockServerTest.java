@@ -235,7 +235,7 @@ class RunEngineMockServerTest {
                 .withName(dev.kubemigrate.job.RunNames.recordName("shop", Phase.PRE, "1.0"))
                 .get()
                 .getData())
-        .doesNotContainKey(dev.kubemigrate.job.JobFactory.START_ONCE_KEY);
+        .doesNotContainKey(dev.kubemigrate.job.JobFactory.startOnceKey(1));
     // When it is deleted and the Job controller starts another pod in its place
     client.pods().inNamespace(NS).withName(first).delete();
     client
