@@ -107,8 +107,7 @@ final class Classifier {
     if (startedPod == null || !JobFactory.startsOnce(job)) {
       return Optional.empty();
     }
-    Optional<Pod> started =
-        pods.stream().filter(p -> startedPod.equals(p.getMetadata().getName())).findFirst();
+    Optional<Pod> started = named(pods, startedPod);
     if (started.isPresent() && started.get().getMetadata().getDeletionTimestamp() == null) {
       return Optional.empty(); // not deleted: whatever else the Job has is not its replacement
     }
@@ -117,6 +116,10 @@ final class Classifier {
         .filter(p -> !startedPod.equals(p.getMetadata().getName()))
         .filter(p -> created(p).isAfter(after) && !LogFollower.started(p))
         .max(Comparator.comparing(Classifier::created));
+  }
+
+  private static Optional<Pod> named(List<Pod> pods, String name) {
+    return pods.stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
   }
 
   /**
@@ -130,8 +133,7 @@ final class Classifier {
       return Optional.empty();
     }
     String replacement = other.get().getMetadata().getName();
-    Optional<Pod> started =
-        newestFirst.stream().filter(p -> startedPod.equals(p.getMetadata().getName())).findFirst();
+    Optional<Pod> started = named(newestFirst, startedPod);
     Optional<ContainerStateTerminated> ended = started.flatMap(Classifier::terminated);
     if (started.isPresent() && ended.isEmpty()) {
       return Optional.of(

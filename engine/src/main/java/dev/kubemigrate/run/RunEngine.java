@@ -765,8 +765,6 @@ public final class RunEngine {
 
   /**
    * @param complete the pods whose whole log the follower read: their tail needs no second read
-   */
-  /**
    * @param heldBack whether the Job has a pod that Kubernetes started in place of one that started
    *     the migration, and that cannot start: the Job does not end by itself
    */
@@ -801,8 +799,7 @@ public final class RunEngine {
       logs.lookUpPodsIn(view::pod);
       String shown = null;
       boolean seenJob = false;
-      Instant watchedSince = clock.instant();
-      lastLookForJob = watchedSince;
+      Instant lookForJobAt = clock.instant().plus(UNSEEN_JOB);
       Instant jobSeenAt = null;
       while (!interrupted) {
         Job job = view.job();
@@ -834,9 +831,14 @@ public final class RunEngine {
           // A Job that has ended starts no other pod: only a running one's start is recorded.
           attempt.recordStart(job, podList);
         }
+        boolean gone = false;
+        if (job == null && !seenJob && !clock.instant().isBefore(lookForJobAt)) {
+          lookForJobAt = clock.instant().plus(UNSEEN_JOB);
+          gone = createdButGone(ns, jobName, attempt);
+        }
         if (job != null) {
           seenJob = true;
-        } else if (seenJob || createdButGone(ns, jobName, attempt, watchedSince)) {
+        } else if (seenJob || gone) {
           v =
               Verdict.stop(
                   Reason.JOB_DELETED,
@@ -905,21 +907,12 @@ public final class RunEngine {
   /** How long a watch may see no Job before it asks whether the Job was created and deleted. */
   static final Duration UNSEEN_JOB = Duration.ofSeconds(3);
 
-  private Instant lastLookForJob;
-
   /**
    * True when a Job this watch never saw was created and is gone (deleted before the watch's first
-   * list): the record has its uid, and the API server no longer has it. Asked once the Job has been
-   * unseen for {@link #UNSEEN_JOB}, then at most every {@link #UNSEEN_JOB}.
+   * list): the record has its uid, and the API server no longer has it. The watch asks once the Job
+   * has been unseen for {@link #UNSEEN_JOB}, then at most every {@link #UNSEEN_JOB}.
    */
-  private boolean createdButGone(
-      String ns, String jobName, WatchedAttempt attempt, Instant watchedSince) {
-    Instant now = clock.instant();
-    if (now.isBefore(watchedSince.plus(UNSEEN_JOB))
-        || now.isBefore(lastLookForJob.plus(UNSEEN_JOB))) {
-      return false;
-    }
-    lastLookForJob = now;
+  private boolean createdButGone(String ns, String jobName, WatchedAttempt attempt) {
     String uid = attempt.jobUid();
     if (uid == null) {
       return false; // not created yet (or its creator stopped before: the claim's own rules)

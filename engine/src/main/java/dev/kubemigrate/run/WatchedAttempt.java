@@ -52,16 +52,21 @@ final class WatchedAttempt {
 
   private long lastRefresh = System.nanoTime();
 
-  private void refresh() {
+  /**
+   * The run's record as stored now, if it is still this attempt's (then it is also the last seen);
+   * else, or on an API error, null.
+   */
+  private StoredRecord reread() {
     try {
       StoredRecord now = store.read(mine.app(), mine.phase(), mine.version()).orElse(null);
       if (now != null && now.record().attempt() == mine.attempt()) {
         last = now;
-        startedPod = now.record().startedPod();
+        return now;
       }
     } catch (KubemigrateException e) {
       listener.progress("could not read the run's record: " + e.getMessage());
     }
+    return null;
   }
 
   /**
@@ -72,16 +77,8 @@ final class WatchedAttempt {
     if (last != null && last.record().jobUid() != null) {
       return last.record().jobUid();
     }
-    try {
-      StoredRecord now = store.read(mine.app(), mine.phase(), mine.version()).orElse(null);
-      if (now != null && now.record().attempt() == mine.attempt()) {
-        last = now;
-        return now.record().jobUid();
-      }
-    } catch (KubemigrateException e) {
-      listener.progress("could not read the run's record: " + e.getMessage());
-    }
-    return null;
+    StoredRecord now = reread();
+    return now == null ? null : now.record().jobUid();
   }
 
   /** The pod that started the migration, as recorded; null while none did. */
@@ -107,24 +104,19 @@ final class WatchedAttempt {
       // may be the replacement of a pod that another caller saw start, and which is gone now.
       if (!pods.isEmpty() && System.nanoTime() - lastRefresh > REFRESH_NANOS) {
         lastRefresh = System.nanoTime();
-        refresh();
+        StoredRecord now = reread();
+        startedPod = now == null ? null : now.record().startedPod();
       }
       return;
     }
     try {
       for (int i = 0; i < 5; i++) {
-        StoredRecord current =
-            i == 0 && last != null
-                ? last
-                : store.read(mine.app(), mine.phase(), mine.version()).orElse(null);
-        if (current == null
-            || current.record().attempt() != mine.attempt()
-            || !current.record().state().isActive()) {
+        StoredRecord current = i == 0 && last != null ? last : reread();
+        if (current == null || !current.record().state().isActive()) {
           return; // the run was settled or retried meanwhile: nothing more to give
         }
         if (current.record().startedPod() != null) {
           startedPod = current.record().startedPod();
-          last = current;
           return;
         }
         Optional<StoredRecord> updated =

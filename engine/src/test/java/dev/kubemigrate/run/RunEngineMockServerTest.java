@@ -162,24 +162,12 @@ class RunEngineMockServerTest {
         .pods()
         .inNamespace(NS)
         .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(job.getMetadata().getName() + "-x1")
-                .addToLabels("job-name", job.getMetadata().getName())
-                .withCreationTimestamp(Instant.now().toString())
-                .endMetadata()
-                .withNewStatus()
-                .addNewContainerStatus()
-                .withName("migrate")
-                .withNewState()
-                .withNewWaiting()
-                .withReason("CreateContainerConfigError")
-                .withMessage("secret \"db\" not found")
-                .endWaiting()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
-                .build())
+            ofJob(
+                job,
+                TestPods.waiting(
+                    job.getMetadata().getName() + "-x1",
+                    "CreateContainerConfigError",
+                    "secret \"db\" not found")))
         .create();
     RunOutcome outcome = run.get(30, TimeUnit.SECONDS);
     // Then
@@ -221,7 +209,7 @@ class RunEngineMockServerTest {
     Job job = awaitJob();
     assertThat(dev.kubemigrate.job.JobFactory.startsOnce(job)).isTrue();
     String first = job.getMetadata().getName() + "-first";
-    client.pods().inNamespace(NS).resource(runningPod(job, first)).create();
+    client.pods().inNamespace(NS).resource(ofJob(job, TestPods.running(first))).create();
     // Then the record names it, and has no start left to give
     await()
         .atMost(Duration.ofSeconds(20))
@@ -242,17 +230,10 @@ class RunEngineMockServerTest {
         .pods()
         .inNamespace(NS)
         .resource(
-            new PodBuilder(runningPod(job, job.getMetadata().getName() + "-again"))
-                .editStatus()
-                .editFirstContainerStatus()
-                .withNewState()
-                .withNewWaiting()
-                .withReason("ContainerCreating")
-                .endWaiting()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
-                .build())
+            ofJob(
+                job,
+                TestPods.waiting(
+                    job.getMetadata().getName() + "-again", "ContainerCreating", null)))
         .create();
     // Then the run fails for that reason, and stops the Job with its held-back pod
     RunOutcome outcome = run.get(30, TimeUnit.SECONDS);
@@ -274,22 +255,12 @@ class RunEngineMockServerTest {
                     == null);
   }
 
-  private static io.fabric8.kubernetes.api.model.Pod runningPod(Job job, String name) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
+  /** The pod, as the Job controller labels it, created now. */
+  private static io.fabric8.kubernetes.api.model.Pod ofJob(Job job, PodBuilder pod) {
+    return pod.editMetadata()
         .addToLabels("job-name", job.getMetadata().getName())
         .withCreationTimestamp(Instant.now().toString())
         .endMetadata()
-        .withNewStatus()
-        .addNewContainerStatus()
-        .withName("migrate")
-        .withNewState()
-        .withNewRunning()
-        .endRunning()
-        .endState()
-        .endContainerStatus()
-        .endStatus()
         .build();
   }
 
@@ -369,12 +340,9 @@ class RunEngineMockServerTest {
         .pods()
         .inNamespace(NS)
         .resource(
-            TestPods.terminated(job.getMetadata().getName() + "-p1", exitCode, reason, null)
-                .editMetadata()
-                .addToLabels("job-name", job.getMetadata().getName())
-                .withCreationTimestamp(Instant.now().toString())
-                .endMetadata()
-                .build())
+            ofJob(
+                job,
+                TestPods.terminated(job.getMetadata().getName() + "-p1", exitCode, reason, null)))
         .create();
   }
 

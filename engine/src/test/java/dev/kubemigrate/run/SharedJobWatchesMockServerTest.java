@@ -9,7 +9,6 @@ import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRequest;
 import dev.kubemigrate.job.Labels;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -77,24 +76,15 @@ class SharedJobWatchesMockServerTest {
         .pods()
         .inNamespace(NS)
         .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(job.getMetadata().getName() + "-x1")
+            TestPods.waiting(
+                    job.getMetadata().getName() + "-x1",
+                    "CreateContainerConfigError",
+                    "secret \"db\" not found")
+                .editMetadata()
                 .addToLabels("job-name", job.getMetadata().getName())
                 .addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
                 .withCreationTimestamp(Instant.now().toString())
                 .endMetadata()
-                .withNewStatus()
-                .addNewContainerStatus()
-                .withName("migrate")
-                .withNewState()
-                .withNewWaiting()
-                .withReason("CreateContainerConfigError")
-                .withMessage("secret \"db\" not found")
-                .endWaiting()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
                 .build())
         .create();
     RunOutcome outcome = run.get(30, TimeUnit.SECONDS);

@@ -2,7 +2,7 @@ package dev.kubemigrate.run;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 
-/** Pods as the mock-server tests of runs give them: the migration container has ended. */
+/** Pods as the mock-server tests of runs give them, by the state of their migration container. */
 final class TestPods {
 
   private TestPods() {}
@@ -25,6 +25,47 @@ final class TestPods {
         .withReason(reason)
         .withFinishedAt(finishedAt)
         .endTerminated()
+        .endState()
+        .endContainerStatus()
+        .endStatus();
+  }
+
+  /**
+   * A pod {@code name} whose {@code migrate} container runs; the caller adds labels and the rest.
+   */
+  static PodBuilder running(String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewStatus()
+        .addNewContainerStatus()
+        .withName("migrate")
+        .withNewState()
+        .withNewRunning()
+        .endRunning()
+        .endState()
+        .endContainerStatus()
+        .endStatus();
+  }
+
+  /**
+   * A pod {@code name} whose {@code migrate} container waits with {@code reason} and {@code
+   * message} (null: not set); the caller adds labels and the rest.
+   */
+  static PodBuilder waiting(String name, String reason, String message) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewStatus()
+        .addNewContainerStatus()
+        .withName("migrate")
+        .withNewState()
+        .withNewWaiting()
+        .withReason(reason)
+        .withMessage(message)
+        .endWaiting()
         .endState()
         .endContainerStatus()
         .endStatus();
