@@ -1,5 +1,6 @@
 package dev.kubemigrate.cli;
 
+import dev.kubemigrate.api.DatabaseAddress;
 import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.ExecRequest;
 import dev.kubemigrate.api.KubemigrateException;
@@ -8,6 +9,7 @@ import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.engine.Kubemigrate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,6 +47,26 @@ final class ExecCommand implements Callable<Integer> {
       description = "How long to wait for the lock (default: 30m); exit 4.")
   private String timeout;
 
+  @Option(
+      names = "--db-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "2m",
+      description = {
+        "Before CMD runs, wait this long for its database to accept connections (default: 2m;",
+        "0s: do not wait). Nothing is recorded if it never does: exit 3, DatabaseUnreachable."
+      })
+  private String dbTimeout;
+
+  @Option(
+      names = "--db",
+      paramLabel = "URL",
+      description = {
+        "The database to wait for (jdbc:postgresql://HOST:PORT/DB, postgres://…, mysql://…,",
+        "tcp://HOST:PORT). Default: the command's -url/--url/-database, FLYWAY_URL,",
+        "LIQUIBASE_COMMAND_URL, DATABASE_URL or PGHOST."
+      })
+  private String database;
+
   @Mixin private ClusterOptions cluster;
 
   @Mixin private HelpOption help;
@@ -61,6 +83,10 @@ final class ExecCommand implements Callable<Integer> {
     }
     String key = lockKey == null ? app : MigrationSpec.validateLabel(lockKey, "--lock");
     var limit = Durations.parse(timeout, "--timeout");
+    var dbLimit = Durations.parse(dbTimeout, "--db-timeout", true);
+    if (database != null) {
+      DatabaseAddress.find(database, command, Map.of()); // a bad --db: exit 2 before connecting
+    }
     try (ClusterOptions.Connected connected = cluster.connect(null, limit)) {
       Clock clock = Clock.systemUTC();
       ConsoleReporter reporter =
@@ -79,7 +105,10 @@ final class ExecCommand implements Callable<Integer> {
                       key,
                       Kubemigrate.startedBy(
                           System.getenv(), System.getProperty("user.name"), identity),
-                      limit),
+                      limit,
+                      database,
+                      dbLimit,
+                      System.getenv()),
                   reporter);
       // SIGTERM (the pod is deleted) stops the command too, records Interrupted, exits 130.
       Interrupts.onInterrupt(call::interrupt);

@@ -156,7 +156,7 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
     return UUID.randomUUID().toString().substring(0, 8);
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -164,7 +164,7 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.kubemigrate.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One call of `exec`: the pod runs the migration's command itself, once per version across its
@@ -9,6 +10,12 @@ import java.util.List;
  *
  * @param identity this replica (its pod name): holds the lock and is named in the record
  * @param lockKey the lock's key: the app, or a database shared by several apps
+ * @param timeout how long to wait for the lock
+ * @param database the database the command uses ({@code --db}), or null: then it is read from the
+ *     command's arguments and {@code environment} ({@link DatabaseAddress#find})
+ * @param databaseTimeout how long to wait for that database to accept connections before the
+ *     command runs; zero: not at all
+ * @param environment the command's environment, where the tool's own settings name the database
  */
 public record ExecRequest(
     String namespace,
@@ -19,4 +26,18 @@ public record ExecRequest(
     String identity,
     String lockKey,
     String startedBy,
-    Duration timeout) {}
+    Duration timeout,
+    String database,
+    Duration databaseTimeout,
+    Map<String, String> environment) {
+
+  public ExecRequest {
+    command = List.copyOf(command);
+    environment = Map.copyOf(environment);
+  }
+
+  /** The database the command will use, or why none is known. */
+  public DatabaseAddress.Lookup databaseLookup() {
+    return DatabaseAddress.find(database, command, environment);
+  }
+}

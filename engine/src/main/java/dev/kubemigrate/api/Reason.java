@@ -132,6 +132,12 @@ public enum Reason {
       "CommandNotFound",
       ExitCode.COULD_NOT_START,
       "the command after `exec --` is not in the image or is not executable: fix the command"),
+  DATABASE_UNREACHABLE(
+      "DatabaseUnreachable",
+      ExitCode.COULD_NOT_START,
+      "start the database, or fix its address (--db, FLYWAY_URL, DATABASE_URL, …) or raise"
+          + " --db-timeout; nothing ran or was recorded, so the pod's next start tries again",
+      true),
   PREFLIGHT_FAILED(
       "PreflightFailed",
       ExitCode.COULD_NOT_START,

@@ -1,6 +1,8 @@
 package dev.kubemigrate.exec;
 
+import dev.kubemigrate.api.DatabaseAddress;
 import dev.kubemigrate.api.Decisions;
+import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.ExecRequest;
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
@@ -10,6 +12,7 @@ import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunOutcome.How;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunState;
+import dev.kubemigrate.database.DatabaseWait;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.lock.AppLock;
 import dev.kubemigrate.names.Hashing;
@@ -43,6 +46,7 @@ public final class ExecEngine {
   private final RunListener listener;
   private volatile boolean interrupted;
   private volatile Process child;
+  private boolean databaseAsked;
 
   public ExecEngine(KubernetesClient client, Clock clock, RunListener listener) {
     this.client = client;
@@ -91,6 +95,14 @@ public final class ExecEngine {
     if (!plan.action().needsLock() && plan.action() != Decisions.Action.ATTACH) {
       return report(plan, req); // no lock needed to find it done
     }
+    if (plan.action() == Decisions.Action.CLAIM) {
+      // Before the lock: every replica may wait for the database at once, and the one that then
+      // takes the lock does not hold it idle.
+      Optional<RunOutcome> notReady = awaitDatabase(req);
+      if (notReady.isPresent()) {
+        return notReady.get();
+      }
+    }
     try (AppLock lock =
         new AppLock(
             client, req.namespace(), req.lockKey(), req.identity(), clock, listener, LEASE)) {
@@ -104,6 +116,10 @@ public final class ExecEngine {
       plan = Decisions.decide(read(store, req), ask);
       switch (plan.action()) {
         case CLAIM -> {
+          Optional<RunOutcome> notReady = awaitDatabase(req); // when not waited for above
+          if (notReady.isPresent()) {
+            return notReady.get();
+          }
           OtherRuns.settle(
               store, client, req.app(), req.phase(), req.version(), clock, listener, req.timeout());
           StoredRecord claimed =
@@ -128,6 +144,50 @@ public final class ExecEngine {
         }
       }
     }
+  }
+
+  /**
+   * Before the command runs, once: waits up to the request's database timeout until the database
+   * that the command will use accepts connections ({@link DatabaseWait}). Empty when it does, when
+   * none is named, or when the wait is off; else the outcome: {@code DatabaseUnreachable} (exit 3)
+   * or interrupted. Either way nothing ran and nothing is recorded, so that the pod's next start
+   * tries again instead of finding a failure it never had.
+   */
+  private Optional<RunOutcome> awaitDatabase(ExecRequest req) {
+    if (databaseAsked || req.databaseTimeout().isZero()) {
+      return Optional.empty();
+    }
+    databaseAsked = true;
+    DatabaseAddress.Lookup lookup = req.databaseLookup();
+    if (lookup.address().isEmpty()) {
+      listener.progress(lookup.note());
+      return Optional.empty();
+    }
+    DatabaseAddress database = lookup.address().get();
+    DatabaseWait.Ended ended =
+        new DatabaseWait(clock, listener::progress)
+            .await(database, req.databaseTimeout(), () -> interrupted);
+    return switch (ended.result()) {
+      case READY -> Optional.empty();
+      case STOPPED ->
+          Optional.of(
+              RunOutcome.cancelled(
+                  null, what(req) + ": interrupted while waiting for the database; nothing ran"));
+      case TIMED_OUT ->
+          Optional.of(
+              RunOutcome.stopped(
+                  Reason.DATABASE_UNREACHABLE,
+                  How.REFUSED,
+                  null,
+                  what(req)
+                      + " did not start: the database, "
+                      + database.describe()
+                      + ", did not accept connections within "
+                      + Durations.format(req.databaseTimeout())
+                      + " (--db-timeout): "
+                      + ended.lastAnswer()
+                      + "; nothing ran"));
+    };
   }
 
   private static Optional<RunRecord> read(RecordStore store, ExecRequest req) {

@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -243,6 +244,137 @@ class ExecEngineMockServerTest {
   }
 
   /** A shell command that first notes that it ran, then does {@code script}. */
+  @Test
+  @DisplayName(
+      "A database that never accepts connections within --db-timeout: exit 3 DatabaseUnreachable,"
+          + " the command never ran and nothing is recorded, so the pod's next start tries again")
+  void unreachableDatabaseRecordsNothing() throws Exception {
+    // Given a FLYWAY_URL whose port nothing listens on
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    List<String> said = Collections.synchronizedList(new ArrayList<>());
+    Map<String, String> env =
+        Map.of(
+            "FLYWAY_URL",
+            "jdbc:postgresql://127.0.0.1:" + closed + "/shop",
+            "FLYWAY_PASSWORD",
+            "s3cret");
+    // When
+    RunOutcome outcome =
+        engine(saying(said))
+            .exec(withDatabase(appending("echo applied"), null, Duration.ofSeconds(2), env));
+    // Then
+    assertThat(outcome.exitCode()).isEqualTo(ExitCode.COULD_NOT_START);
+    assertThat(outcome.reason()).isEqualTo(Reason.DATABASE_UNREACHABLE);
+    assertThat(outcome.summary())
+        .contains("PostgreSQL at 127.0.0.1:" + closed + "/shop (from FLYWAY_URL)")
+        .contains("connection refused")
+        .contains("nothing ran");
+    assertThat(runs()).isZero();
+    assertThat(records().get("shop", Phase.PRE, "1.0")).isEmpty();
+    assertThat(said.get(0)).startsWith("waiting for the database, PostgreSQL at 127.0.0.1:");
+    assertThat(String.join("\n", said)).doesNotContain("s3cret");
+    // and the next start, with the database up, runs it
+    try (java.net.ServerSocket up = new java.net.ServerSocket(closed)) {
+      RunOutcome next =
+          engine()
+              .exec(
+                  withDatabase(
+                      appending("echo applied"),
+                      "tcp://127.0.0.1:" + closed,
+                      Duration.ofSeconds(2),
+                      env));
+      assertThat(next.exitCode()).isEqualTo(ExitCode.SUCCEEDED);
+    }
+    assertThat(runs()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "A database that comes up while exec waits: the command runs once it accepts connections,"
+          + " and the wait is said")
+  void waitsForTheDatabaseThenRuns() throws Exception {
+    // Given a port that nothing listens on yet
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    List<String> said = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CompletableFuture<RunOutcome> exec =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                engine(saying(said))
+                    .exec(
+                        withDatabase(
+                            appending("echo applied"),
+                            "tcp://127.0.0.1:" + port,
+                            Duration.ofSeconds(30),
+                            Map.of())));
+    // When the database starts listening once exec has said it waits
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> said.stream().anyMatch(l -> l.startsWith("waiting for the database")));
+    assertThat(runs()).isZero();
+    try (java.net.ServerSocket up = new java.net.ServerSocket(port)) {
+      RunOutcome outcome = exec.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      // Then
+      assertThat(outcome.exitCode()).isEqualTo(ExitCode.SUCCEEDED);
+    }
+    assertThat(runs()).isEqualTo(1);
+    assertThat(said)
+        .anyMatch(
+            l -> l.startsWith("the database accepts TCP connections: a server at 127.0.0.1:"));
+  }
+
+  @Test
+  @DisplayName(
+      "A version already migrated does not wait for the database; --db-timeout 0s does not wait")
+  void noWaitWhenNothingRuns() {
+    Map<String, String> env = Map.of("FLYWAY_URL", "jdbc:postgresql://127.0.0.1:1/shop");
+    List<String> command = appending("echo applied");
+    // --db-timeout 0s: runs at once although nothing listens
+    RunOutcome first = engine().exec(withDatabase(command, null, Duration.ZERO, env));
+    assertThat(first.exitCode()).isEqualTo(ExitCode.SUCCEEDED);
+    // already migrated: exits 0 at once, the database unasked
+    List<String> said = new ArrayList<>();
+    RunOutcome again =
+        engine(saying(said)).exec(withDatabase(command, null, Duration.ofMinutes(5), env));
+    assertThat(again.how()).isEqualTo(RunOutcome.How.ALREADY_SUCCEEDED);
+    assertThat(said).noneMatch(l -> l.contains("database"));
+    assertThat(runs()).isEqualTo(1);
+  }
+
+  private static ExecRequest withDatabase(
+      List<String> command, String db, Duration dbTimeout, Map<String, String> env) {
+    return new ExecRequest(
+        NS,
+        "shop",
+        Phase.PRE,
+        "1.0",
+        command,
+        "replica-a",
+        "shop",
+        "test@host",
+        Duration.ofSeconds(30),
+        db,
+        dbTimeout,
+        env);
+  }
+
+  private static RunListener saying(List<String> said) {
+    return new RunListener() {
+      @Override
+      public void progress(String message) {
+        said.add(message);
+      }
+
+      @Override
+      public void logLine(String pod, String line) {}
+    };
+  }
+
   private List<String> appending(String script) {
     return List.of("sh", "-c", "echo ran >> '" + dir.resolve("runs") + "'; " + script);
   }
@@ -286,7 +418,10 @@ class ExecEngineMockServerTest {
         identity,
         "shop",
         "test@host",
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        null,
+        Duration.ZERO,
+        java.util.Map.of());
   }
 
   /** The spec hash that exec stores for a command. */
