@@ -162,6 +162,35 @@ final class MigrationOptions {
   private String compatibleFrom;
 
   @Option(
+      names = "--wait-for-db",
+      description =
+          "Before the migration starts, its pod waits for the database to accept connections (an"
+              + " init container of kubemigrate's image: --kubemigrate-image).")
+  private boolean waitForDb;
+
+  @Option(
+      names = "--db",
+      paramLabel = "URL",
+      description =
+          "With --wait-for-db: the database (default: the migration's -url/--url/-database,"
+              + " FLYWAY_URL, LIQUIBASE_COMMAND_URL, DATABASE_URL or PGHOST).")
+  private String db;
+
+  @Option(
+      names = "--db-timeout",
+      paramLabel = "DURATION",
+      description = "With --wait-for-db: how long the pod waits for the database (default 2m).")
+  private String dbTimeout;
+
+  @Option(
+      names = "--kubemigrate-image",
+      paramLabel = "IMAGE",
+      description =
+          "With --wait-for-db: kubemigrate's own image, for the init container (default:"
+              + " $KUBEMIGRATE_IMAGE).")
+  private String kubemigrateImage;
+
+  @Option(
       names = "--cpu",
       paramLabel = "QUANTITY",
       description = "CPU request and limit, e.g. 500m.")
@@ -251,8 +280,41 @@ final class MigrationOptions {
     if (compatibleFrom != null) {
       spec.compatibleFrom(compatibleFrom);
     }
+    applyWaitForDatabase(spec, fromFile);
     applyCommandAndArgs(spec);
     return spec.build().validate();
+  }
+
+  /**
+   * {@code --wait-for-db} and its settings, over the file's {@code spec.waitForDatabase}; the image
+   * defaults to {@code $KUBEMIGRATE_IMAGE}. A setting without {@code --wait-for-db} (nor the file's
+   * field) is a usage error: it would be silently ignored.
+   */
+  private void applyWaitForDatabase(MigrationSpec.Builder spec, MigrationFile fromFile) {
+    MigrationSpec.WaitForDatabase wait =
+        fromFile == null ? null : fromFile.spec().waitForDatabase();
+    if (wait == null && waitForDb) {
+      wait = new MigrationSpec.WaitForDatabase(null, null, null);
+    }
+    if (wait == null) {
+      for (String[] flag :
+          new String[][] {
+            {"--db", db}, {"--db-timeout", dbTimeout}, {"--kubemigrate-image", kubemigrateImage}
+          }) {
+        if (flag[1] != null) {
+          throw KubemigrateException.usage(
+              "%s is a setting of --wait-for-db: add --wait-for-db (or spec.waitForDatabase)",
+              flag[0]);
+        }
+      }
+      return;
+    }
+    wait =
+        new MigrationSpec.WaitForDatabase(
+            dbTimeout == null ? wait.timeout() : Durations.parse(dbTimeout, "--db-timeout"),
+            db == null ? wait.url() : db,
+            kubemigrateImage == null ? wait.image() : kubemigrateImage);
+    spec.waitForDatabase(wait.withDefaultImage(System.getenv("KUBEMIGRATE_IMAGE")));
   }
 
   /** Whether a migration is described at all: a file, an app or an image. */

@@ -59,6 +59,26 @@ class InputErrorsTest {
         bad("--on-interrupt", "kill", with(RUN, "--on-interrupt", "kill")),
         bad("-n/--namespace", "Bad_NS", with(RUN, "-n", "Bad_NS")),
         bad(
+            "--kubemigrate-image",
+            "BAD IMAGE",
+            with(RUN, "--wait-for-db", "--kubemigrate-image", "BAD IMAGE")),
+        bad(
+            "--db",
+            "mysql://u:***@h",
+            with(
+                RUN,
+                "--wait-for-db",
+                "--kubemigrate-image",
+                "k:1",
+                "--db",
+                "mysql://u:s3cret@h:0")),
+        bad(
+            "--db-timeout",
+            "0s",
+            with(RUN, "--wait-for-db", "--kubemigrate-image", "k:1", "--db-timeout", "0s")),
+        bad("--db", "a setting of --wait-for-db", with(RUN, "--db", "tcp://h:1")),
+        bad("--kubemigrate-image", "runs kubemigrate's own image", with(RUN, "--wait-for-db")),
+        bad(
             "--lock",
             "shared_db",
             "exec",

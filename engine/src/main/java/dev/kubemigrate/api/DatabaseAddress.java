@@ -109,17 +109,7 @@ public record DatabaseAddress(
    */
   public static Lookup find(String flag, List<String> command, Map<String, String> env) {
     if (flag != null) {
-      try {
-        return parse(flag, "--db", null);
-      } catch (IllegalArgumentException e) {
-        throw KubemigrateException.usage(
-            "invalid database '"
-                + masked(flag)
-                + "' (--db): "
-                + e.getMessage()
-                + "; use a JDBC URL (jdbc:postgresql://HOST:PORT/DB), a URL (postgres://HOST/DB,"
-                + " mysql://HOST/DB) or tcp://HOST:PORT");
-      }
+      return fromFlag(flag, "--db");
     }
     Optional<String[]> argument = fromCommand(command);
     if (argument.isPresent()) {
@@ -137,6 +127,27 @@ public record DatabaseAddress(
       return fromPgEnvironment(env);
     }
     return Lookup.none("no database named (" + SEARCHED + "): not waiting for one");
+  }
+
+  /**
+   * The database a flag or field ({@code what}) names.
+   *
+   * @throws KubemigrateException (usage) naming {@code what} when it is not a database address
+   */
+  public static Lookup fromFlag(String value, String what) {
+    try {
+      return parse(value, "--db", null);
+    } catch (IllegalArgumentException e) {
+      throw KubemigrateException.usage(
+          "invalid database '"
+              + masked(value)
+              + "' ("
+              + what
+              + "): "
+              + e.getMessage()
+              + "; use a JDBC URL (jdbc:postgresql://HOST:PORT/DB), a URL (postgres://HOST/DB,"
+              + " mysql://HOST/DB) or tcp://HOST:PORT");
+    }
   }
 
   private static Lookup parseOrNote(String value, String source, String user) {

@@ -57,6 +57,9 @@ import java.util.regex.Pattern;
  * @param rolloutTimeout how long the post phase waits for the rollout
  * @param compatibleFrom for the post and down phases: the oldest app version the schema serves once
  *     it succeeded (for post, default: this version), or null
+ * @param waitForDatabase whether, and how, the Job's pod waits for the migration's database to
+ *     accept connections before the migration starts (an init container of kubemigrate's own
+ *     image); null: it does not wait
  */
 public record MigrationSpec(
     String app,
@@ -81,7 +84,38 @@ public record MigrationSpec(
     List<String> after,
     String afterSelector,
     Duration rolloutTimeout,
-    String compatibleFrom) {
+    String compatibleFrom,
+    WaitForDatabase waitForDatabase) {
+
+  /**
+   * The Job's pod waits for the migration's database before the migration starts: an init container
+   * {@value #WAIT_FOR_DB_CONTAINER} of kubemigrate's own {@code image} runs {@code kubemigrate
+   * wait-for-db} with the migration container's environment and arguments, so it finds the database
+   * where the tool does ({@link DatabaseAddress#find}).
+   *
+   * @param timeout how long it waits; then the pod fails, and the run with {@code
+   *     DatabaseUnreachable}
+   * @param url the database ({@code --db}), or null: read from the migration's own settings
+   * @param image kubemigrate's image (the init container's); required
+   */
+  public record WaitForDatabase(Duration timeout, String url, String image) {
+    public WaitForDatabase {
+      timeout = timeout == null ? DEFAULT_DB_TIMEOUT : timeout;
+      url = blankToNull(url);
+      image = blankToNull(image);
+    }
+
+    /** The same, with {@code image} where none is named. */
+    public WaitForDatabase withDefaultImage(String image) {
+      return this.image != null || image == null ? this : new WaitForDatabase(timeout, url, image);
+    }
+  }
+
+  /** The init container that waits for the database: see {@link WaitForDatabase}. */
+  public static final String WAIT_FOR_DB_CONTAINER = "wait-for-db";
+
+  /** How long a migration waits for its database by default (exec, run --wait-for-db). */
+  public static final Duration DEFAULT_DB_TIMEOUT = Duration.ofMinutes(2);
 
   public static final Phase DEFAULT_PHASE = Phase.PRE;
   public static final Duration DEFAULT_ROLLOUT_TIMEOUT = Duration.ofMinutes(30);
@@ -167,7 +201,35 @@ public record MigrationSpec(
         .after(after)
         .afterSelector(afterSelector)
         .rolloutTimeout(rolloutTimeout)
-        .compatibleFrom(compatibleFrom);
+        .compatibleFrom(compatibleFrom)
+        .waitForDatabase(waitForDatabase);
+  }
+
+  private void validateWaitForDatabase() {
+    if (waitForDatabase == null) {
+      return;
+    }
+    if (waitForDatabase.timeout().isNegative() || waitForDatabase.timeout().isZero()) {
+      throw KubemigrateException.usage(
+          "invalid database timeout %s (--db-timeout, spec.waitForDatabase.timeout): must be"
+              + " longer than zero",
+          Durations.format(waitForDatabase.timeout()));
+    }
+    if (waitForDatabase.url() != null) {
+      DatabaseAddress.fromFlag(waitForDatabase.url(), "--db, spec.waitForDatabase.url");
+    }
+    if (waitForDatabase.image() == null) {
+      throw KubemigrateException.usage(
+          "--wait-for-db (spec.waitForDatabase) runs kubemigrate's own image in the Job's pod:"
+              + " name it with --kubemigrate-image IMAGE, $KUBEMIGRATE_IMAGE or"
+              + " spec.waitForDatabase.image");
+    }
+    if (ImageReference.tryParse(waitForDatabase.image()).isEmpty()) {
+      throw KubemigrateException.usage(
+          "invalid image '%s' (--kubemigrate-image, spec.waitForDatabase.image): use"
+              + " [REGISTRY/]REPOSITORY[:TAG][@DIGEST]",
+          waitForDatabase.image());
+    }
   }
 
   private static final String SUBDOMAIN_RULE =
@@ -238,6 +300,7 @@ public record MigrationSpec(
               + " than zero",
           Durations.format(rolloutTimeout));
     }
+    validateWaitForDatabase();
     if (compatibleFrom != null && phase == Phase.PRE) {
       throw KubemigrateException.usage(
           "--compatible-from (spec.compatibleFrom) is for the post and down phases: a pre phase"
@@ -498,6 +561,12 @@ public record MigrationSpec(
     private String afterSelector;
     private Duration rolloutTimeout;
     private String compatibleFrom;
+    private WaitForDatabase waitForDatabase;
+
+    public Builder waitForDatabase(WaitForDatabase waitForDatabase) {
+      this.waitForDatabase = waitForDatabase;
+      return this;
+    }
 
     private Builder() {}
 
@@ -681,7 +750,8 @@ public record MigrationSpec(
           after,
           afterSelector,
           rolloutTimeout,
-          compatibleFrom);
+          compatibleFrom,
+          waitForDatabase);
     }
 
     private static <T> List<T> list(List<T> list) {

@@ -3,10 +3,14 @@ package dev.kubemigrate.database;
 import dev.kubemigrate.api.DatabaseAddress;
 import dev.kubemigrate.api.DatabaseAddress.HostPort;
 import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.Reason;
+import dev.kubemigrate.api.RunListener;
+import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.database.DatabaseProbe.Answer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -52,6 +56,51 @@ public final class DatabaseWait {
     this.clock = clock;
     this.say = say;
     this.prober = prober;
+  }
+
+  /**
+   * Before a migration starts: waits up to {@code timeout} until the database that {@code lookup}
+   * found accepts connections. Empty when it does, when none was found (said once), or when {@code
+   * timeout} is zero; else the outcome: {@code DatabaseUnreachable} (exit 3), or interrupted. For
+   * `exec`, and for `wait-for-db` in a run's pod; {@code what} names the migration.
+   */
+  public static Optional<RunOutcome> beforeMigration(
+      String what,
+      DatabaseAddress.Lookup lookup,
+      Duration timeout,
+      Clock clock,
+      RunListener listener,
+      BooleanSupplier stop) {
+    if (timeout.isZero()) {
+      return Optional.empty();
+    }
+    if (lookup.address().isEmpty()) {
+      listener.progress(lookup.note());
+      return Optional.empty();
+    }
+    DatabaseAddress database = lookup.address().get();
+    Ended ended = new DatabaseWait(clock, listener::progress).await(database, timeout, stop);
+    return switch (ended.result()) {
+      case READY -> Optional.empty();
+      case STOPPED ->
+          Optional.of(
+              RunOutcome.cancelled(
+                  null, what + ": interrupted while waiting for the database; nothing ran"));
+      case TIMED_OUT ->
+          Optional.of(
+              RunOutcome.stopped(
+                  Reason.DATABASE_UNREACHABLE,
+                  RunOutcome.How.REFUSED,
+                  null,
+                  what
+                      + " did not start: the database, "
+                      + database.describe()
+                      + ", did not accept connections within "
+                      + Durations.format(timeout)
+                      + " (--db-timeout): "
+                      + ended.lastAnswer()
+                      + "; nothing ran"));
+    };
   }
 
   /**

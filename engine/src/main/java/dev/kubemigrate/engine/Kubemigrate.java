@@ -1,5 +1,6 @@
 package dev.kubemigrate.engine;
 
+import dev.kubemigrate.api.DatabaseAddress;
 import dev.kubemigrate.api.Decisions;
 import dev.kubemigrate.api.ExecRequest;
 import dev.kubemigrate.api.KubemigrateException;
@@ -13,6 +14,7 @@ import dev.kubemigrate.api.RunRequest;
 import dev.kubemigrate.api.SchemaFloor;
 import dev.kubemigrate.await.AwaitEngine;
 import dev.kubemigrate.ci.CiEnvironment;
+import dev.kubemigrate.database.DatabaseWait;
 import dev.kubemigrate.exec.ExecEngine;
 import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.job.Redaction;
@@ -162,6 +164,20 @@ public final class Kubemigrate implements AutoCloseable {
       RunListener listener) {
     AwaitEngine engine = new AwaitEngine(client, clock, listener);
     return call(() -> engine.await(namespace, app, phase, version, timeout), engine::interrupt);
+  }
+
+  /**
+   * `kubemigrate wait-for-db`: waits until the database that {@code lookup} found accepts
+   * connections; empty once it does (or when none was found, or {@code timeout} is zero), else why
+   * not (exit 3 {@code DatabaseUnreachable}, or interrupted). Needs no cluster.
+   */
+  public static Optional<RunOutcome> waitForDatabase(
+      DatabaseAddress.Lookup lookup,
+      Duration timeout,
+      Clock clock,
+      RunListener listener,
+      java.util.function.BooleanSupplier stop) {
+    return DatabaseWait.beforeMigration("the migration", lookup, timeout, clock, listener, stop);
   }
 
   /** `kubemigrate exec`: the command, once per version across the app's replicas. */

@@ -1,8 +1,6 @@
 package dev.kubemigrate.exec;
 
-import dev.kubemigrate.api.DatabaseAddress;
 import dev.kubemigrate.api.Decisions;
-import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.ExecRequest;
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
@@ -158,36 +156,8 @@ public final class ExecEngine {
       return Optional.empty();
     }
     databaseAsked = true;
-    DatabaseAddress.Lookup lookup = req.databaseLookup();
-    if (lookup.address().isEmpty()) {
-      listener.progress(lookup.note());
-      return Optional.empty();
-    }
-    DatabaseAddress database = lookup.address().get();
-    DatabaseWait.Ended ended =
-        new DatabaseWait(clock, listener::progress)
-            .await(database, req.databaseTimeout(), () -> interrupted);
-    return switch (ended.result()) {
-      case READY -> Optional.empty();
-      case STOPPED ->
-          Optional.of(
-              RunOutcome.cancelled(
-                  null, what(req) + ": interrupted while waiting for the database; nothing ran"));
-      case TIMED_OUT ->
-          Optional.of(
-              RunOutcome.stopped(
-                  Reason.DATABASE_UNREACHABLE,
-                  How.REFUSED,
-                  null,
-                  what(req)
-                      + " did not start: the database, "
-                      + database.describe()
-                      + ", did not accept connections within "
-                      + Durations.format(req.databaseTimeout())
-                      + " (--db-timeout): "
-                      + ended.lastAnswer()
-                      + "; nothing ran"));
-    };
+    return DatabaseWait.beforeMigration(
+        what(req), req.databaseLookup(), req.databaseTimeout(), clock, listener, () -> interrupted);
   }
 
   private static Optional<RunRecord> read(RecordStore store, ExecRequest req) {

@@ -1,5 +1,7 @@
 package dev.kubemigrate.job;
 
+import dev.kubemigrate.api.DatabaseAddress;
+import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.kube.ServerVersion;
 import io.fabric8.kubernetes.api.model.Container;
@@ -239,6 +241,21 @@ public final class JobFactory {
             spec.imagePullSecrets().stream().map(LocalObjectReference::new).toList());
     pod.setImagePullSecrets(pullSecrets.isEmpty() ? null : pullSecrets);
     pod.setContainers(withMigrateContainer(pod.getContainers(), spec));
+    if (spec.waitForDatabase() != null) {
+      Container migrate =
+          pod.getContainers().stream()
+              .filter(c -> CONTAINER_NAME.equals(c.getName()))
+              .findFirst()
+              .orElseThrow();
+      List<Container> init =
+          pod.getInitContainers() == null
+              ? new ArrayList<>()
+              : new ArrayList<>(pod.getInitContainers());
+      init.removeIf(c -> MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(c.getName()));
+      // Last of the init containers: the template's own (a proxy, a secrets fetcher) come first.
+      init.add(waitForDatabase(spec.waitForDatabase(), migrate));
+      pod.setInitContainers(init);
+    }
     template.setSpec(pod);
     return template;
   }
@@ -277,6 +294,48 @@ public final class JobFactory {
       containers.add(0, container);
     }
     return containers;
+  }
+
+  /**
+   * The init container that waits for the database ({@link MigrationSpec.WaitForDatabase}): {@code
+   * wait-for-db} as the arguments of kubemigrate's image (its entrypoint is kubemigrate), with the
+   * migration container's environment and its command and arguments after {@code --}, so that it
+   * reads the database where the tool does; the same resources (an init container's do not add to
+   * the pod's), and its log as termination message, which the run's verdict quotes. A password in
+   * the URL given is not passed on: the wait never needs one.
+   */
+  private static Container waitForDatabase(MigrationSpec.WaitForDatabase wait, Container migrate) {
+    List<String> args = new ArrayList<>();
+    args.add("wait-for-db");
+    args.add("--db-timeout");
+    args.add(Durations.format(wait.timeout()));
+    if (wait.url() != null) {
+      args.add("--db");
+      args.add(DatabaseAddress.masked(wait.url()));
+    }
+    List<String> migration = new ArrayList<>();
+    if (migrate.getCommand() != null) {
+      migration.addAll(migrate.getCommand());
+    }
+    if (migrate.getArgs() != null) {
+      migration.addAll(migrate.getArgs());
+    }
+    if (!migration.isEmpty()) {
+      args.add("--");
+      args.addAll(migration);
+    }
+    Container c = new Container();
+    c.setName(MigrationSpec.WAIT_FOR_DB_CONTAINER);
+    c.setImage(wait.image());
+    c.setImagePullPolicy("IfNotPresent");
+    c.setArgs(args);
+    c.setEnv(migrate.getEnv() == null ? null : new ArrayList<>(migrate.getEnv()));
+    c.setEnvFrom(migrate.getEnvFrom() == null ? null : new ArrayList<>(migrate.getEnvFrom()));
+    if (migrate.getResources() != null) {
+      c.setResources(new ResourceRequirementsBuilder(migrate.getResources()).build());
+    }
+    c.setTerminationMessagePolicy("FallbackToLogsOnError");
+    return c;
   }
 
   // The template's variables first, in their order; a spec variable of the same name replaces it

@@ -86,7 +86,24 @@ public record MigrationResourceSpec(
     @JsonPropertyDescription(
             "Post and down phases: the oldest app version the schema serves once this succeeded"
                 + " (post: default this version); older versions are refused.")
-        String compatibleFrom) {
+        String compatibleFrom,
+    @JsonPropertyDescription(
+            "Before the migration starts, its pod waits for the database to accept connections"
+                + " (an init container of kubemigrate's image); {} waits with the defaults.")
+        WaitForDatabase waitForDatabase) {
+
+  /** {@code spec.waitForDatabase}: see {@link MigrationSpec.WaitForDatabase}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record WaitForDatabase(
+      @JsonPropertyDescription("How long the pod waits, e.g. 2m (default).") String timeout,
+      @JsonPropertyDescription(
+              "The database (default: read from the migration's -url/--url/-database, FLYWAY_URL,"
+                  + " LIQUIBASE_COMMAND_URL, DATABASE_URL or PGHOST).")
+          String url,
+      @JsonPropertyDescription(
+              "kubemigrate's image for the init container (default: the operator's own image,"
+                  + " $KUBEMIGRATE_IMAGE).")
+          String image) {}
 
   /** The engine's spec, with defaults applied and not yet validated. */
   public MigrationSpec toMigrationSpec() {
@@ -117,6 +134,13 @@ public record MigrationResourceSpec(
         .afterSelector(afterSelector)
         .rolloutTimeout(duration(rolloutTimeout, "spec.rolloutTimeout", false))
         .compatibleFrom(compatibleFrom)
+        .waitForDatabase(
+            waitForDatabase == null
+                ? null
+                : new MigrationSpec.WaitForDatabase(
+                    duration(waitForDatabase.timeout(), "spec.waitForDatabase.timeout", false),
+                    waitForDatabase.url(),
+                    waitForDatabase.image()))
         .build();
   }
 

@@ -1,6 +1,8 @@
 package dev.kubemigrate.run;
 
 import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.ExitCode;
+import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.job.JobFactory;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -218,6 +220,10 @@ final class Classifier {
           null);
     }
     for (Pod pod : pods) {
+      Optional<Verdict> noDatabase = databaseNeverReady(pod);
+      if (noDatabase.isPresent()) {
+        return noDatabase.get();
+      }
       Optional<Verdict> neverRan = neverRan(pod);
       if (neverRan.isPresent()) {
         return neverRan.get();
@@ -366,7 +372,70 @@ final class Classifier {
               + pod.getMetadata().getName()
               + "; waiting for the Job's verdict");
     }
+    boolean waitsForDatabase =
+        containerStatuses(pod).stream()
+            .anyMatch(
+                st ->
+                    MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName())
+                        && st.getState() != null
+                        && st.getState().getRunning() != null);
+    if (waitsForDatabase) {
+      return Verdict.waiting(
+          "pod "
+              + pod.getMetadata().getName()
+              + " waits for the database to accept connections (init container "
+              + MigrationSpec.WAIT_FOR_DB_CONTAINER
+              + ")");
+    }
     return Verdict.waiting("pod " + pod.getMetadata().getName() + " is starting");
+  }
+
+  /**
+   * A pod whose init container {@value MigrationSpec#WAIT_FOR_DB_CONTAINER} gave up: the migration
+   * never started. Its exit 3 is {@code DatabaseUnreachable}, in the words of its last log line
+   * (its termination message); any other exit (a bad {@code --db}, 2) is a Job failure that says
+   * so.
+   */
+  private static Optional<Verdict> databaseNeverReady(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getInitContainerStatuses().stream()
+        .filter(st -> MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName()))
+        .map(st -> st.getState() == null ? null : st.getState().getTerminated())
+        .filter(t -> t != null && t.getExitCode() != null && t.getExitCode() != 0)
+        .findFirst()
+        .map(
+            t -> {
+              String said = summaryLine(t.getMessage());
+              return t.getExitCode() == ExitCode.COULD_NOT_START.code()
+                  ? Verdict.stop(
+                      Reason.DATABASE_UNREACHABLE,
+                      said.isEmpty() ? "the database did not accept connections in time" : said,
+                      null)
+                  : Verdict.stop(
+                      Reason.JOB_FAILED,
+                      "the init container "
+                          + MigrationSpec.WAIT_FOR_DB_CONTAINER
+                          + " exited with code "
+                          + t.getExitCode()
+                          + (said.isEmpty() ? "" : ": " + said),
+                      null);
+            });
+  }
+
+  /** kubemigrate's summary line in a log ({@code FAILED: …}), else its last line. */
+  static String summaryLine(String log) {
+    if (log == null) {
+      return "";
+    }
+    List<String> lines = log.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).startsWith("FAILED: ")) {
+        return lines.get(i).substring("FAILED: ".length());
+      }
+    }
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
   }
 
   /** The words of a gRPC connection to the container runtime that went away (a restart). */

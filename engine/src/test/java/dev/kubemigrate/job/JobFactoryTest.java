@@ -400,4 +400,103 @@ class JobFactoryTest {
     // Then
     assertThat(first).isEqualTo(second);
   }
+
+  @Test
+  @DisplayName(
+      "--wait-for-db: an init container of kubemigrate's image runs wait-for-db with the migration's"
+          + " environment, resources, command and arguments, and no password of --db")
+  void waitForDatabaseIsAnInitContainer() {
+    // Given
+    MigrationSpec spec =
+        TestSpecs.shop()
+            .command(List.of("/flyway/flyway"))
+            .args(List.of("-url=jdbc:postgresql://db/shop", "migrate"))
+            .env(List.of(new io.fabric8.kubernetes.api.model.EnvVar("FLYWAY_USER", "app", null)))
+            .addEnvFrom(
+                new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
+                    .withNewSecretRef()
+                    .withName("db")
+                    .endSecretRef()
+                    .build())
+            .resources(
+                new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                    .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi"))
+                    .build())
+            .waitForDatabase(
+                new MigrationSpec.WaitForDatabase(
+                    Duration.ofSeconds(90),
+                    "postgres://app:s3cret@db:5432/shop",
+                    "registry.example/kubemigrate:0.1.0"))
+            .build()
+            .validate();
+    // When
+    Job job = factory.build(spec, "shop", 1);
+    // Then
+    io.fabric8.kubernetes.api.model.PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getInitContainers()).hasSize(1);
+    io.fabric8.kubernetes.api.model.Container init = pod.getInitContainers().get(0);
+    io.fabric8.kubernetes.api.model.Container migrate = pod.getContainers().get(0);
+    assertThat(init.getName()).isEqualTo("wait-for-db");
+    assertThat(init.getImage()).isEqualTo("registry.example/kubemigrate:0.1.0");
+    assertThat(init.getImagePullPolicy()).isEqualTo("IfNotPresent");
+    assertThat(init.getCommand()).isEmpty(); // the image's entrypoint is kubemigrate
+    assertThat(init.getArgs())
+        .containsExactly(
+            "wait-for-db",
+            "--db-timeout",
+            "1m30s",
+            "--db",
+            "postgres://app:***@db:5432/shop",
+            "--",
+            "/flyway/flyway",
+            "-url=jdbc:postgresql://db/shop",
+            "migrate");
+    assertThat(init.getEnv()).isEqualTo(migrate.getEnv());
+    assertThat(init.getEnvFrom()).isEqualTo(migrate.getEnvFrom());
+    assertThat(init.getResources()).isEqualTo(migrate.getResources());
+    assertThat(init.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+    assertThat(init.getVolumeMounts()).isEmpty(); // the start-once key is the migration's alone
+    assertThat(job.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  @DisplayName(
+      "--wait-for-db after the template's own init containers; without it, no init container is"
+          + " added")
+  void waitForDatabaseComesLast() {
+    io.fabric8.kubernetes.api.model.PodTemplateSpec template =
+        new io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder()
+            .withNewSpec()
+            .addNewInitContainer()
+            .withName("proxy")
+            .withImage("proxy:1")
+            .endInitContainer()
+            .endSpec()
+            .build();
+    MigrationSpec waiting =
+        TestSpecs.shop()
+            .podTemplate(template)
+            .waitForDatabase(new MigrationSpec.WaitForDatabase(null, null, "kubemigrate:1"))
+            .build()
+            .validate();
+    assertThat(
+            factory.build(waiting, "shop", 1).getSpec().getTemplate().getSpec().getInitContainers())
+        .extracting(io.fabric8.kubernetes.api.model.Container::getName)
+        .containsExactly("proxy", "wait-for-db");
+    assertThat(
+            factory
+                .build(TestSpecs.shop().build().validate(), "shop", 1)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getInitContainers())
+        .isEmpty();
+    assertThat(specHashOf(waiting))
+        .isEqualTo(specHashOf(waiting.toBuilder().waitForDatabase(null).build()));
+  }
+
+  /** Waiting for the database is not part of what the migration does: the same hash. */
+  private static String specHashOf(MigrationSpec spec) {
+    return SpecHash.of(spec);
+  }
 }

@@ -583,6 +583,76 @@ class ClassifierTest {
     assertThat(v.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "3 | DatabaseUnreachable | the migration did not start: the database, PostgreSQL at"
+            + " db:5432/shop (from FLYWAY_URL), did not accept connections within 2m (--db-timeout):"
+            + " connection refused; nothing ran (exit 3, 120.4s)",
+        "2 | JobFailed | the init container wait-for-db exited with code 2: invalid database",
+        "130 | JobFailed | the init container wait-for-db exited with code 130",
+      })
+  @DisplayName(
+      "A Job whose init container wait-for-db gave up: exit 3 is DatabaseUnreachable in its own"
+          + " words, any other exit a Job failure that names the container")
+  void waitForDbThatGaveUp(int code, String reason, String said) {
+    // Given its log as termination message (FallbackToLogsOnError), kubemigrate's summary and hint
+    String log =
+        code == 3
+            ? "[   0.4s] waiting for the database, …\nFAILED: the migration did not start: the"
+                + " database, PostgreSQL at db:5432/shop (from FLYWAY_URL), did not accept"
+                + " connections within 2m (--db-timeout): connection refused; nothing ran (exit 3,"
+                + " 120.4s)\nhint (DatabaseUnreachable): start the database\n"
+            : code == 2 ? "invalid database\n" : null;
+    Pod pod =
+        new PodBuilder(pod(waiting("PodInitializing", null)))
+            .editStatus()
+            .addNewInitContainerStatus()
+            .withName("wait-for-db")
+            .withNewState()
+            .withNewTerminated()
+            .withExitCode(code)
+            .withReason("Error")
+            .withMessage(log)
+            .endTerminated()
+            .endState()
+            .endInitContainerStatus()
+            .endStatus()
+            .build();
+    // When the Job failed (no retries)
+    Verdict v =
+        Classifier.classify(job("Failed", "BackoffLimitExceeded"), List.of(pod), CREATED, GRACE);
+    // Then
+    assertThat(v.terminal()).isTrue();
+    assertThat(v.reason().label()).isEqualTo(reason);
+    assertThat(v.message()).startsWith(said);
+  }
+
+  @Test
+  @DisplayName(
+      "While its init container wait-for-db runs, the pod is said to wait for the database")
+  void waitForDbRunning() {
+    Pod pod =
+        new PodBuilder(pod(waiting("PodInitializing", null)))
+            .editStatus()
+            .addNewInitContainerStatus()
+            .withName("wait-for-db")
+            .withNewState()
+            .withNewRunning()
+            .endRunning()
+            .endState()
+            .endInitContainerStatus()
+            .endStatus()
+            .build();
+    Verdict v = Classifier.classify(job(null, null), List.of(pod), CREATED.plusSeconds(600), GRACE);
+    assertThat(v.terminal()).isFalse();
+    assertThat(v.message())
+        .isEqualTo(
+            "pod j-abcde waits for the database to accept connections (init container"
+                + " wait-for-db)");
+  }
+
   private static Pod named(Pod pod, String name, int secondsLater) {
     return new PodBuilder(pod)
         .editMetadata()

@@ -145,6 +145,20 @@ public final class MigrationReconciler implements Reconciler<Migration> {
     return (namespace, name) -> source.get(new ResourceID(name, namespace));
   }
 
+  /**
+   * The operator's own image ({@code $KUBEMIGRATE_IMAGE}, set by the chart and the manifests): the
+   * default of {@code spec.waitForDatabase.image}.
+   */
+  private static final String OWN_IMAGE = System.getenv("KUBEMIGRATE_IMAGE");
+
+  private static MigrationSpec withOwnImage(MigrationSpec spec) {
+    return spec.waitForDatabase() == null
+        ? spec
+        : spec.toBuilder()
+            .waitForDatabase(spec.waitForDatabase().withDefaultImage(OWN_IMAGE))
+            .build();
+  }
+
   /** namespace/record-name of the Migration's run, when its spec can be read. */
   private static Optional<String> recordKey(Migration m) {
     try {
@@ -208,7 +222,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
       if (m.getSpec() == null) {
         throw KubemigrateException.usage("spec is missing");
       }
-      spec = m.getSpec().toMigrationSpec().validate();
+      spec = withOwnImage(m.getSpec().toMigrationSpec()).validate();
       wanted = m.getSpec().wantedAttempt();
       preflight = m.getSpec().preflightMode();
     } catch (KubemigrateException e) {

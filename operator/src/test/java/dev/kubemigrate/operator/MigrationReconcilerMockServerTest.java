@@ -196,6 +196,7 @@ class MigrationReconcilerMockServerTest {
             null,
             null,
             null,
+            null,
             null));
     return m;
   }
