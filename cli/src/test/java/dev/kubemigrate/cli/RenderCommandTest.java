@@ -477,4 +477,45 @@ class RenderCommandTest {
   private static Map<String, Object> child(Map<String, Object> map, String key) {
     return (Map<String, Object>) map.get(key);
   }
+
+  @Test
+  @DisplayName(
+      "--wait-for-db, from flags or from a file's spec.waitForDatabase, renders the init container"
+          + " wait-for-db of kubemigrate's image")
+  void rendersTheDatabaseWait(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    // Given the same wait asked by flags and by a file
+    CliRunner.Result flags =
+        CliRunner.run(
+            "render",
+            "--app",
+            "shop",
+            "--image",
+            IMAGE,
+            "--wait-for-db",
+            "--db-timeout",
+            "5m",
+            "--kubemigrate-image",
+            "registry.example/kubemigrate:0.1.0");
+    java.nio.file.Path file = dir.resolve("m.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        "apiVersion: kubemigrate.dev/v1alpha1\nkind: Migration\nmetadata: {name: shop}\nspec:\n"
+            + "  app: shop\n  image: "
+            + IMAGE
+            + "\n  waitForDatabase: {timeout: 5m, image: 'registry.example/kubemigrate:0.1.0'}\n");
+    CliRunner.Result fromFile = CliRunner.run("render", "-f", file.toString());
+    // Then both render the same init container
+    for (CliRunner.Result r : java.util.List.of(flags, fromFile)) {
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      io.fabric8.kubernetes.api.model.batch.v1.Job job =
+          io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+              r.out(), io.fabric8.kubernetes.api.model.batch.v1.Job.class);
+      io.fabric8.kubernetes.api.model.Container init =
+          job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+      assertThat(init.getName()).isEqualTo("wait-for-db");
+      assertThat(init.getImage()).isEqualTo("registry.example/kubemigrate:0.1.0");
+      assertThat(init.getArgs()).containsExactly("wait-for-db", "--db-timeout", "5m");
+    }
+  }
 }

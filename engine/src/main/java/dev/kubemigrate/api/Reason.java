@@ -136,7 +136,7 @@ public enum Reason {
       "DatabaseUnreachable",
       ExitCode.COULD_NOT_START,
       "start the database, or fix its address (--db, FLYWAY_URL, DATABASE_URL, …) or raise"
-          + " --db-timeout; nothing ran or was recorded, so the pod's next start tries again",
+          + " --db-timeout; nothing ran or was recorded: run it again (a pod's next start does)",
       true),
   PREFLIGHT_FAILED(
       "PreflightFailed",

@@ -379,6 +379,22 @@ final class Classifier {
                     MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName())
                         && st.getState() != null
                         && st.getState().getRunning() != null);
+    boolean gaveUp =
+        containerStatuses(pod).stream()
+            .anyMatch(
+                st ->
+                    MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName())
+                        && st.getState() != null
+                        && st.getState().getTerminated() != null
+                        && !Integer.valueOf(0).equals(st.getState().getTerminated().getExitCode()));
+    if (gaveUp) {
+      return Verdict.waiting(
+          "the init container "
+              + MigrationSpec.WAIT_FOR_DB_CONTAINER
+              + " of pod "
+              + pod.getMetadata().getName()
+              + " gave up; waiting for the Job's verdict");
+    }
     if (waitsForDatabase) {
       return Verdict.waiting(
           "pod "
@@ -432,7 +448,12 @@ final class Classifier {
     List<String> lines = log.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     for (int i = lines.size() - 1; i >= 0; i--) {
       if (lines.get(i).startsWith("FAILED: ")) {
-        return lines.get(i).substring("FAILED: ".length());
+        // Its own exit code and time are not the run's: "… (exit 3, 120.4s)".
+        return lines
+            .get(i)
+            .substring("FAILED: ".length())
+            .replaceFirst("^the migration did not start: ", "")
+            .replaceFirst(" \\(exit \\d+, [0-9.]+s\\)$", "");
       }
     }
     return lines.isEmpty() ? "" : lines.get(lines.size() - 1);

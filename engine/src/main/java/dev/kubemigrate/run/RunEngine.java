@@ -719,6 +719,31 @@ public final class RunEngine {
   }
 
   /**
+   * Deletes a first attempt's record that is still active (nothing ran): true when it is gone. A
+   * later attempt's record, or one that another caller settled meanwhile, stays and is reported.
+   */
+  private boolean releaseClaim(RecordStore store, RunRecord mine) {
+    if (mine.attempt() != 1) {
+      return false;
+    }
+    try {
+      Optional<StoredRecord> current = store.read(mine.app(), mine.phase(), mine.version());
+      if (current.isEmpty()) {
+        return true;
+      }
+      RunRecord r = current.get().record();
+      if (r.attempt() != 1 || !r.state().isActive()) {
+        return false;
+      }
+      store.delete(current.get());
+      return true;
+    } catch (KubemigrateException e) {
+      listener.progress("could not release the claim: " + e.getMessage());
+      return false;
+    }
+  }
+
+  /**
    * A claim always ends: when the API server refuses this caller's own claim's Job (invalid,
    * forbidden: the Job does not exist), a first attempt's claim is released (its record deleted if
    * unchanged: nothing ran, and a corrected spec may claim the version again); a later attempt is
@@ -944,6 +969,19 @@ public final class RunEngine {
     String logTail = authoritativeTail(request.namespace(), watched).orElse(watched.tail().text());
     RunState state =
         verdict.kind() == Verdict.Kind.SUCCEEDED ? RunState.SUCCEEDED : RunState.FAILED;
+    if (verdict.reason() == Reason.DATABASE_UNREACHABLE && releaseClaim(store, mine)) {
+      // The migration's container never started (its init container gave up): nothing ran, so
+      // nothing is recorded, and the same command (or the operator's next reconcile) runs it once
+      // the database is up, as exec's next start does.
+      deleteJob(request.namespace(), mine.jobName());
+      RunRecord unrecorded =
+          mine.finished(
+              RunState.FAILED, clock.instant(), verdict.reason(), verdict.message(), null, null);
+      listener.progress(
+          "released the claim: the migration never started; run the same command again once the"
+              + " database is up");
+      return RunOutcome.of(how, unrecorded, summary(unrecorded));
+    }
     RunRecord result = recordResult(store, mine, state, verdict, logTail);
     boolean stop =
         verdict.kind() == Verdict.Kind.COULD_NOT_START
