@@ -273,35 +273,20 @@ public record DatabaseAddress(
     if (kind == null) {
       throw new IllegalArgumentException("unknown scheme '" + scheme + "'");
     }
-    String rest = value.substring(colon + 3);
-    String query = "";
-    int q = rest.indexOf('?');
-    if (q >= 0) {
-      query = rest.substring(q + 1);
-      rest = rest.substring(0, q);
-    }
-    int slash = rest.indexOf('/');
-    String authority = slash >= 0 ? rest.substring(0, slash) : rest;
-    String path = slash >= 0 ? rest.substring(slash + 1) : "";
+    Parts parts = Parts.of(value.substring(colon + 3));
+    String authority = parts.authority();
     if (kind == Kind.MYSQL) {
       // golang-migrate's (Go's driver's) form: user:password@tcp(host:port)/db
-      Matcher tcp = GO_MYSQL.matcher(rest);
+      Matcher tcp = GO_MYSQL.matcher(authority);
       if (tcp.matches()) {
         authority = (tcp.group(1) == null ? "" : tcp.group(1)) + tcp.group(2);
-        path = tcp.group(3) == null ? "" : tcp.group(3);
-      } else if (rest.contains("@unix(")) {
+      } else if (authority.contains("unix(")) {
         return Lookup.none("the database in " + source + " is a Unix socket: not waiting for it");
       }
     }
-    String urlUser = null;
-    int at = authority.lastIndexOf('@');
-    if (at >= 0) {
-      String info = authority.substring(0, at);
-      int c = info.indexOf(':');
-      urlUser = decode(c >= 0 ? info.substring(0, c) : info);
-      authority = authority.substring(at + 1);
-    }
-    Map<String, String> params = params(query, "&");
+    String urlUser = userOf(authority);
+    authority = hostsOf(authority);
+    Map<String, String> params = params(parts.query(), "&");
     if (authority.isEmpty()) {
       if (params.containsKey("host") && !params.get("host").startsWith("/")) {
         authority = params.get("host");
@@ -314,14 +299,13 @@ public record DatabaseAddress(
     if (kind == Kind.TCP && hosts.stream().anyMatch(h -> h.port() == 0)) {
       throw new IllegalArgumentException("tcp:// needs a port");
     }
-    String database = path.isEmpty() ? null : decode(path);
+    String database = parts.path().isEmpty() ? null : decode(parts.path());
     String who =
         urlUser != null && !urlUser.isEmpty() ? urlUser : params.getOrDefault("user", user);
     return Lookup.of(new DatabaseAddress(kind, hosts, database, blankToNull(who), source));
   }
 
-  private static final Pattern GO_MYSQL =
-      Pattern.compile("(?:([^@]*@))?tcp\\(([^)]*)\\)(?:/([^?]*))?");
+  private static final Pattern GO_MYSQL = Pattern.compile("(?:([^@]*@))?tcp\\(([^)]*)\\)");
 
   private static Lookup jdbc(String rest, String source, String user) {
     String lower = rest.toLowerCase(Locale.ROOT);
@@ -405,30 +389,48 @@ public record DatabaseAddress(
           new DatabaseAddress(
               kind, List.of(new HostPort("localhost", port)), blankToNull(db), user, source));
     }
-    String rest = body.substring(2);
-    String query = "";
-    int q = rest.indexOf('?');
-    if (q >= 0) {
-      query = rest.substring(q + 1);
-      rest = rest.substring(0, q);
-    }
-    int slash = rest.indexOf('/');
-    String authority = slash >= 0 ? rest.substring(0, slash) : rest;
-    String database = slash >= 0 ? rest.substring(slash + 1) : null;
-    String urlUser = null;
-    int at = authority.lastIndexOf('@');
-    if (at >= 0) {
-      String info = authority.substring(0, at);
-      int c = info.indexOf(':');
-      urlUser = decode(c >= 0 ? info.substring(0, c) : info);
-      authority = authority.substring(at + 1);
-    }
-    Map<String, String> params = params(query, separator);
+    Parts parts = Parts.of(body.substring(2));
+    String urlUser = userOf(parts.authority());
+    String authority = hostsOf(parts.authority());
+    String database = parts.path();
+    Map<String, String> params = params(parts.query(), separator);
     List<HostPort> hosts =
         authority.isEmpty() ? List.of(new HostPort("localhost", port)) : hosts(authority, port);
     String who = urlUser != null ? urlUser : params.getOrDefault("user", user);
     return Lookup.of(
         new DatabaseAddress(kind, hosts, blankToNull(database), blankToNull(who), source));
+  }
+
+  /** {@code authority[/path][?query]}, taken apart. */
+  private record Parts(String authority, String path, String query) {
+    static Parts of(String rest) {
+      String query = "";
+      int q = rest.indexOf('?');
+      if (q >= 0) {
+        query = rest.substring(q + 1);
+        rest = rest.substring(0, q);
+      }
+      int slash = rest.indexOf('/');
+      return slash < 0
+          ? new Parts(rest, "", query)
+          : new Parts(rest.substring(0, slash), rest.substring(slash + 1), query);
+    }
+  }
+
+  /** The user before an authority's '@' (its password left out), or null. */
+  private static String userOf(String authority) {
+    int at = authority.lastIndexOf('@');
+    if (at < 0) {
+      return null;
+    }
+    String info = authority.substring(0, at);
+    int c = info.indexOf(':');
+    return decode(c >= 0 ? info.substring(0, c) : info);
+  }
+
+  /** An authority without its user and password. */
+  private static String hostsOf(String authority) {
+    return authority.substring(authority.lastIndexOf('@') + 1);
   }
 
   /** {@code host[:port][,host[:port]…]}, IPv6 in brackets. */
