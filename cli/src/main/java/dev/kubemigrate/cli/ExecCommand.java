@@ -6,6 +6,7 @@ import dev.kubemigrate.api.ExecRequest;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunOutcome;
+import dev.kubemigrate.api.Tool;
 import dev.kubemigrate.engine.Kubemigrate;
 import java.time.Clock;
 import java.util.List;
@@ -67,6 +68,15 @@ final class ExecCommand implements Callable<Integer> {
       })
   private String database;
 
+  @Option(
+      names = "--tool",
+      paramLabel = "TOOL",
+      description = {
+        "The migration tool whose output is read for states that need a person: auto (default:",
+        "from CMD), flyway, liquibase, golang-migrate, none."
+      })
+  private String tool;
+
   @Mixin private ClusterOptions cluster;
 
   @Mixin private HelpOption help;
@@ -84,6 +94,7 @@ final class ExecCommand implements Callable<Integer> {
     String key = lockKey == null ? app : MigrationSpec.validateLabel(lockKey, "--lock");
     var limit = Durations.parse(timeout, "--timeout");
     var dbLimit = Durations.parse(dbTimeout, "--db-timeout", true);
+    Tool.parse(tool, "--tool");
     if (database != null) {
       DatabaseAddress.find(database, command, Map.of()); // a bad --db: exit 2 before connecting
     }
@@ -108,7 +119,8 @@ final class ExecCommand implements Callable<Integer> {
                       limit,
                       database,
                       dbLimit,
-                      System.getenv()),
+                      System.getenv(),
+                      tool),
                   reporter);
       // SIGTERM (the pod is deleted) stops the command too, records Interrupted, exits 130.
       Interrupts.onInterrupt(call::interrupt);

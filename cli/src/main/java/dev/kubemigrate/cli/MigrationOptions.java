@@ -162,6 +162,15 @@ final class MigrationOptions {
   private String compatibleFrom;
 
   @Option(
+      names = "--tool",
+      paramLabel = "TOOL",
+      description =
+          "The migration tool whose output is read for states of its tables that need a person:"
+              + " auto (default: from the image or command), flyway, liquibase, golang-migrate,"
+              + " none.")
+  private String tool;
+
+  @Option(
       names = "--wait-for-db",
       description =
           "Before the migration starts, its pod waits for the database to accept connections (an"
@@ -281,6 +290,9 @@ final class MigrationOptions {
       spec.compatibleFrom(compatibleFrom);
     }
     applyWaitForDatabase(spec, fromFile);
+    if (tool != null) {
+      spec.tool(tool);
+    }
     applyCommandAndArgs(spec);
     return spec.build().validate();
   }

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param databaseTimeout how long to wait for that database to accept connections before the
  *     command runs; zero: not at all
  * @param environment the command's environment, where the tool's own settings name the database
+ * @param tool the migration tool whose output is read ({@link Tool#parse}); null: auto
  */
 public record ExecRequest(
     String namespace,
@@ -29,7 +30,8 @@ public record ExecRequest(
     Duration timeout,
     String database,
     Duration databaseTimeout,
-    Map<String, String> environment) {
+    Map<String, String> environment,
+    String tool) {
 
   public ExecRequest {
     command = List.copyOf(command);

@@ -60,6 +60,8 @@ import java.util.regex.Pattern;
  * @param waitForDatabase whether, and how, the Job's pod waits for the migration's database to
  *     accept connections before the migration starts (an init container of kubemigrate's own
  *     image); null: it does not wait
+ * @param tool the migration tool whose output is read for states of its tables that need a person
+ *     ({@link Tool#parse}: auto, flyway, liquibase, golang-migrate, none); null: auto
  */
 public record MigrationSpec(
     String app,
@@ -85,7 +87,8 @@ public record MigrationSpec(
     String afterSelector,
     Duration rolloutTimeout,
     String compatibleFrom,
-    WaitForDatabase waitForDatabase) {
+    WaitForDatabase waitForDatabase,
+    String tool) {
 
   /**
    * The Job's pod waits for the migration's database before the migration starts: an init container
@@ -164,6 +167,7 @@ public record MigrationSpec(
     afterSelector = blankToNull(afterSelector);
     rolloutTimeout = rolloutTimeout == null ? DEFAULT_ROLLOUT_TIMEOUT : rolloutTimeout;
     compatibleFrom = blankToNull(compatibleFrom);
+    tool = blankToNull(tool);
   }
 
   /** Whether the post phase waits for a rollout. */
@@ -202,7 +206,8 @@ public record MigrationSpec(
         .afterSelector(afterSelector)
         .rolloutTimeout(rolloutTimeout)
         .compatibleFrom(compatibleFrom)
-        .waitForDatabase(waitForDatabase);
+        .waitForDatabase(waitForDatabase)
+        .tool(tool);
   }
 
   private void validateWaitForDatabase() {
@@ -301,6 +306,7 @@ public record MigrationSpec(
           Durations.format(rolloutTimeout));
     }
     validateWaitForDatabase();
+    Tool.parse(tool, "--tool, spec.tool");
     if (compatibleFrom != null && phase == Phase.PRE) {
       throw KubemigrateException.usage(
           "--compatible-from (spec.compatibleFrom) is for the post and down phases: a pre phase"
@@ -562,6 +568,12 @@ public record MigrationSpec(
     private Duration rolloutTimeout;
     private String compatibleFrom;
     private WaitForDatabase waitForDatabase;
+    private String tool;
+
+    public Builder tool(String tool) {
+      this.tool = tool;
+      return this;
+    }
 
     public Builder waitForDatabase(WaitForDatabase waitForDatabase) {
       this.waitForDatabase = waitForDatabase;
@@ -751,7 +763,8 @@ public record MigrationSpec(
           afterSelector,
           rolloutTimeout,
           compatibleFrom,
-          waitForDatabase);
+          waitForDatabase,
+          tool);
     }
 
     private static <T> List<T> list(List<T> list) {

@@ -75,6 +75,23 @@ public enum Reason {
       ExitCode.FAILED,
       "its runner stopped after the claim and before the Job: nothing ran; start a new attempt"),
 
+  // The migration tool's own tables need a person (its words: tool/ToolRules).
+  TOOL_FAILED_MIGRATION(
+      "FailedMigrationRecorded",
+      ExitCode.FAILED,
+      "remove by hand what the failed migration applied, then run the tool's repair (flyway"
+          + " repair deletes the failed row) and start a new attempt"),
+  TOOL_VALIDATION_FAILED(
+      "ToolValidationFailed",
+      ExitCode.FAILED,
+      "ship the migrations as they were applied (a changed or missing script); if the change is"
+          + " meant, flyway repair realigns the history; then start a new attempt"),
+  DIRTY_DATABASE(
+      "DirtyDatabase",
+      ExitCode.FAILED,
+      "fix the half-applied version by hand, then migrate force VERSION (it only sets the version,"
+          + " it runs nothing) and start a new attempt"),
+
   // The migration could not start (exit 3): nothing of it ran.
   ERR_IMAGE_PULL(
       "ErrImagePull",
@@ -132,6 +149,11 @@ public enum Reason {
       "CommandNotFound",
       ExitCode.COULD_NOT_START,
       "the command after `exec --` is not in the image or is not executable: fix the command"),
+  STALE_TOOL_LOCK(
+      "StaleToolLock",
+      ExitCode.COULD_NOT_START,
+      "release the tool's lock that a dead run left (liquibase release-locks), then start a new"
+          + " attempt; nothing was applied"),
   DATABASE_UNREACHABLE(
       "DatabaseUnreachable",
       ExitCode.COULD_NOT_START,

@@ -10,6 +10,7 @@ import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunOutcome.How;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunState;
+import dev.kubemigrate.api.Tool;
 import dev.kubemigrate.database.DatabaseWait;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.lock.AppLock;
@@ -19,6 +20,8 @@ import dev.kubemigrate.record.LogTail;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.StoredRecord;
 import dev.kubemigrate.run.OtherRuns;
+import dev.kubemigrate.tool.ToolRules;
+import dev.kubemigrate.tool.ToolWatch;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -179,6 +182,8 @@ public final class ExecEngine {
 
   private RunOutcome run(RecordStore store, StoredRecord claimed, ExecRequest req, AppLock lock) {
     LogTail tail = new LogTail();
+    ToolWatch tools = ToolWatch.of(Tool.parse(req.tool(), "--tool"), null, req.command());
+    boolean stoppedForTool = false;
     listener.progress("running: " + String.join(" ", req.command()));
     Integer exit;
     Reason reason;
@@ -214,15 +219,27 @@ public final class ExecEngine {
         while ((line = out.readLine()) != null) {
           tail.add(line);
           listener.logLine(req.identity(), line);
+          tools.accept(line);
+          if (tools.stopNow() && !stoppedForTool) {
+            // The tool waits for what will not come (its own stale lock): it would wait minutes.
+            stoppedForTool = true;
+            stop(process);
+          }
         }
       }
       exit = process.waitFor();
       reason = exit == 0 ? Reason.COMPLETED : Reason.ERROR;
       message = exit == 0 ? "the migration succeeded" : "the migration exited with code " + exit;
+      Optional<ToolRules.Finding> found = tools.finding();
       if (interrupted && exit != 0) {
         // A command that still finished with 0 did its work: that is recorded as it is.
         reason = Reason.INTERRUPTED;
         message = "interrupted while the migration ran (" + message + ")";
+      } else if (found.isPresent() && (stoppedForTool || exit != 0)) {
+        reason = found.get().reason();
+        message =
+            found.get().message()
+                + (stoppedForTool ? "; stopped the command" : " (" + message + ")");
       } else if (lock.lost()) {
         reason = Reason.LOST_LOCK;
         message = "the lock was lost while the migration ran (" + message + ")";
@@ -237,6 +254,9 @@ public final class ExecEngine {
         // Stopping the command closed its output while it was read.
         reason = Reason.INTERRUPTED;
         message = "interrupted while the migration ran";
+      } else if (stoppedForTool) {
+        reason = tools.finding().orElseThrow().reason();
+        message = tools.finding().orElseThrow().message() + "; stopped the command";
       } else {
         reason = Reason.ERROR;
         message = "lost the command's output while it ran: " + e.getMessage();

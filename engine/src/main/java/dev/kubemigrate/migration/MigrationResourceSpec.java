@@ -90,7 +90,12 @@ public record MigrationResourceSpec(
     @JsonPropertyDescription(
             "Before the migration starts, its pod waits for the database to accept connections"
                 + " (an init container of kubemigrate's image); {} waits with the defaults.")
-        WaitForDatabase waitForDatabase) {
+        WaitForDatabase waitForDatabase,
+    @JsonPropertyDescription(
+            "The migration tool whose output is read for states of its tables that need a person:"
+                + " auto (default: from the image or command), flyway, liquibase, golang-migrate,"
+                + " none.")
+        String tool) {
 
   /** {@code spec.waitForDatabase}: see {@link MigrationSpec.WaitForDatabase}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -141,6 +146,7 @@ public record MigrationResourceSpec(
                     duration(waitForDatabase.timeout(), "spec.waitForDatabase.timeout", false),
                     waitForDatabase.url(),
                     waitForDatabase.image()))
+        .tool(tool)
         .build();
   }
 

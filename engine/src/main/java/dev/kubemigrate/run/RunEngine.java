@@ -16,6 +16,7 @@ import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunRequest;
 import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.api.SchemaFloor;
+import dev.kubemigrate.api.Tool;
 import dev.kubemigrate.job.JobFactory;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.job.SpecHash;
@@ -32,6 +33,8 @@ import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.RecordWatch;
 import dev.kubemigrate.record.StoredRecord;
 import dev.kubemigrate.rollout.RolloutWait;
+import dev.kubemigrate.tool.ToolRules;
+import dev.kubemigrate.tool.ToolWatch;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -578,7 +581,8 @@ public final class RunEngine {
             MigrationSpec.DEFAULT_STARTUP_GRACE,
             r.startedAt().plus(FOLLOW_LIMIT),
             null,
-            new WatchedAttempt(store, stored, w -> written = w, listener));
+            new WatchedAttempt(store, stored, w -> written = w, listener),
+            ToolWatch.detecting());
     if (watched == null) {
       return RunOutcome.cancelled(r, "interrupted; the run goes on");
     }
@@ -711,7 +715,11 @@ public final class RunEngine {
             request.spec().startupGrace(),
             deadline,
             request.spec().timeout(),
-            attempt);
+            attempt,
+            ToolWatch.of(
+                Tool.parse(request.spec().tool(), "--tool, spec.tool"),
+                request.spec().image(),
+                request.spec().command()));
     if (watched == null) {
       return interrupted(store, r, request, how);
     }
@@ -814,11 +822,35 @@ public final class RunEngine {
       Duration grace,
       Instant deadline,
       Duration timeout,
-      WatchedAttempt attempt) {
+      WatchedAttempt attempt,
+      ToolWatch tools) {
     LogTail tail = new LogTail();
+    // The migration's log goes to the listener and through the tool's rules; a state that needs
+    // the tool stopped wakes the loop.
+    RunListener reading =
+        new RunListener() {
+          @Override
+          public void progress(String message) {
+            listener.progress(message);
+          }
+
+          @Override
+          public void logLine(String pod, String line) {
+            listener.logLine(pod, line);
+            tools.accept(line);
+            if (tools.stopNow()) {
+              changed.wake();
+            }
+          }
+
+          @Override
+          public void flushLogs() {
+            listener.flushLogs();
+          }
+        };
     // Informers list, then watch, and re-list when a watch breaks or expires (410 Gone), so a
     // dropped connection or an API server restart loses no change.
-    try (LogFollower logs = new LogFollower(client, ns, listener, tail, reads.shared());
+    try (LogFollower logs = new LogFollower(client, ns, reading, tail, reads.shared());
         JobWatches.View view = watches.open(ns, jobName, changed);
         JobEvents events = new JobEvents(client, ns, changed, listener::progress)) {
       logs.lookUpPodsIn(view::pod);
@@ -851,6 +883,11 @@ public final class RunEngine {
           v =
               Classifier.classify(
                   job, podList, List.of(), attempt.startedPod(), clock.instant(), grace);
+        }
+        if (!v.terminal() && tools.stopNow()) {
+          // The tool waits for what will not come (its own stale lock): stop it now.
+          ToolRules.Finding f = tools.finding().orElseThrow();
+          v = Verdict.stop(f.reason(), f.message(), null);
         }
         if (!v.terminal()) {
           // A Job that has ended starts no other pod: only a running one's start is recorded.
@@ -896,6 +933,7 @@ public final class RunEngine {
               logs.awaitDrained(Duration.ofSeconds(15));
             }
           }
+          v = inToolsWords(v, tools);
           boolean heldBack = Classifier.replacement(job, podList, attempt.startedPod()).isPresent();
           return new Watched(v, tail, podList, logs.completed(), heldBack);
         }
@@ -927,6 +965,19 @@ public final class RunEngine {
     } catch (KubernetesClientException e) {
       throw ApiErrors.translate(client, e, "watch", "jobs and pods", ns);
     }
+  }
+
+  /**
+   * A migration that exited non-zero, said in its tool's words when its output named a state of the
+   * tool's tables that needs a person (a failed Flyway row, a dirty golang-migrate version): that
+   * reason and what to do, with the exit code kept.
+   */
+  static Verdict inToolsWords(Verdict v, ToolWatch tools) {
+    if (v.reason() != Reason.ERROR || tools.finding().isEmpty()) {
+      return v;
+    }
+    ToolRules.Finding f = tools.finding().get();
+    return Verdict.stop(f.reason(), f.message() + " (" + v.message() + ")", v.exitCode());
   }
 
   /** How long a watch may see no Job before it asks whether the Job was created and deleted. */

@@ -346,6 +346,51 @@ class ExecEngineMockServerTest {
     assertThat(runs()).isEqualTo(1);
   }
 
+  @Test
+  @DisplayName(
+      "A Liquibase that waits for its stale changelog lock is stopped at its third wait: exit 3"
+          + " StaleToolLock with the repair, recorded; not the minutes Liquibase would wait")
+  void staleToolLockStopsTheCommand() {
+    // Given a command that prints Liquibase's own line (4.33.0) until it is stopped
+    List<String> command =
+        appending(
+            "echo 'Liquibase Version: 4.33.0'; while true; do echo 'Waiting for changelog"
+                + " lock....'; sleep 0.2; done");
+    // When
+    long start = System.nanoTime();
+    RunOutcome outcome = engine().exec(request("1.0", command, "replica-a"));
+    // Then
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(outcome.exitCode()).isEqualTo(ExitCode.COULD_NOT_START);
+    assertThat(outcome.reason()).isEqualTo(Reason.STALE_TOOL_LOCK);
+    RunRecord stored = record("1.0");
+    assertThat(stored.reason()).isEqualTo(Reason.STALE_TOOL_LOCK);
+    assertThat(stored.message())
+        .contains("liquibase release-locks")
+        .contains("stopped the command");
+    assertThat(runs()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "A Flyway that finds a failed migration row is recorded in its words, its exit code kept")
+  void toolStateNamesTheFailure() {
+    List<String> command =
+        appending(
+            "echo 'Flyway OSS Edition 11.8.2 by Redgate'; echo 'ERROR: Validate failed: Migrations"
+                + " have failed validation'; echo 'Detected failed migration to version 2 (add"
+                + " orders).'; exit 1");
+    RunOutcome outcome = engine().exec(request("1.0", command, "replica-a"));
+    assertThat(outcome.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(outcome.reason()).isEqualTo(Reason.TOOL_FAILED_MIGRATION);
+    RunRecord stored = record("1.0");
+    assertThat(stored.exitCode()).isEqualTo(1);
+    assertThat(stored.message())
+        .contains("version 2 (add orders)")
+        .contains("flyway repair")
+        .endsWith("(the migration exited with code 1)");
+  }
+
   private static ExecRequest withDatabase(
       List<String> command, String db, Duration dbTimeout, Map<String, String> env) {
     return new ExecRequest(
@@ -360,7 +405,8 @@ class ExecEngineMockServerTest {
         Duration.ofSeconds(30),
         db,
         dbTimeout,
-        env);
+        env,
+        null);
   }
 
   private static RunListener saying(List<String> said) {
@@ -421,7 +467,8 @@ class ExecEngineMockServerTest {
         Duration.ofSeconds(30),
         null,
         Duration.ZERO,
-        java.util.Map.of());
+        java.util.Map.of(),
+        null);
   }
 
   /** The spec hash that exec stores for a command. */

@@ -197,6 +197,7 @@ class MigrationReconcilerMockServerTest {
             null,
             null,
             null,
+            null,
             null));
     return m;
   }
