@@ -3,7 +3,6 @@ package dev.kubemigrate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -87,7 +86,7 @@ class DatabaseWaitIT {
         .contains("did not accept connections within 5s (--db-timeout): connection refused")
         .contains("released the claim")
         .contains("hint (DatabaseUnreachable)");
-    assertThat(records(client, ns)).isEmpty();
+    assertThat(Records.all(client, ns)).isEmpty();
     // And the same version, with the database there, runs at once (no --retry)
     Kubemigrate.Result again =
         km.start(flywayRun(ns, "db").toArray(String[]::new)).await(Duration.ofMinutes(2));
@@ -126,14 +125,5 @@ class DatabaseWaitIT {
         .withName(pods.get(0).getMetadata().getName())
         .inContainer("wait-for-db")
         .getLog();
-  }
-
-  private static List<ConfigMap> records(KubernetesClient client, TestNamespace ns) {
-    return client
-        .configMaps()
-        .inNamespace(ns.name())
-        .withLabel("kubemigrate.dev/record", "true")
-        .list()
-        .getItems();
   }
 }

@@ -3,7 +3,6 @@ package dev.kubemigrate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -47,7 +46,7 @@ class ExecIT {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(3);
     }
-    assertThat(record(client, ns).getData()).containsEntry("state", "Succeeded");
+    assertThat(Records.only(client, ns).getData()).containsEntry("state", "Succeeded");
   }
 
   @Test
@@ -81,7 +80,7 @@ class ExecIT {
     assertThat(log.lines()).doesNotContain("applying part 1");
     assertThat(b.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode())
         .isEqualTo(1);
-    assertThat(record(client, ns).getData())
+    assertThat(Records.only(client, ns).getData())
         .containsEntry("state", "Failed")
         .containsEntry("reason", "Interrupted")
         .containsEntry("jobName", "pod/replica-a");
@@ -185,7 +184,7 @@ class ExecIT {
                       .isZero());
       assertThat(late.count("SELECT count(*) FROM flyway_schema_history WHERE success"))
           .isEqualTo(3);
-      assertThat(record(client, ns).getData()).containsEntry("state", "Succeeded");
+      assertThat(Records.only(client, ns).getData()).containsEntry("state", "Succeeded");
     } finally {
       client.apps().deployments().inNamespace(ns.name()).withName("shop").delete();
       scripts.run("local-postgres", "down", "--dir", dir.toString());
@@ -254,17 +253,5 @@ class ExecIT {
                 p.getStatus().getConditions().stream()
                     .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
         .toList();
-  }
-
-  private static ConfigMap record(KubernetesClient client, TestNamespace ns) {
-    List<ConfigMap> records =
-        client
-            .configMaps()
-            .inNamespace(ns.name())
-            .withLabel("kubemigrate.dev/record", "true")
-            .list()
-            .getItems();
-    assertThat(records).hasSize(1);
-    return records.get(0);
   }
 }

@@ -2,10 +2,8 @@ package dev.kubemigrate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
-import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -41,7 +39,7 @@ class ToolStatesIT {
         .contains("Liquibase waits for its changelog lock (DATABASECHANGELOGLOCK)")
         .contains("hint (StaleToolLock)")
         .contains("stopped Job");
-    assertThat(record(client, ns).getData())
+    assertThat(Records.only(client, ns).getData())
         .containsEntry("state", "Failed")
         .containsEntry("reason", "StaleToolLock");
     Awaitility.await()
@@ -65,20 +63,8 @@ class ToolStatesIT {
     assertThat(result.stderr())
         .contains("Flyway found a failed migration to version 2 (add orders)")
         .contains("hint (FailedMigrationRecorded)");
-    assertThat(record(client, ns).getData())
+    assertThat(Records.only(client, ns).getData())
         .containsEntry("reason", "FailedMigrationRecorded")
         .containsEntry("exitCode", "1");
-  }
-
-  private static ConfigMap record(KubernetesClient client, TestNamespace ns) {
-    List<ConfigMap> records =
-        client
-            .configMaps()
-            .inNamespace(ns.name())
-            .withLabel("kubemigrate.dev/record", "true")
-            .list()
-            .getItems();
-    assertThat(records).hasSize(1);
-    return records.get(0);
   }
 }

@@ -372,21 +372,18 @@ final class Classifier {
               + pod.getMetadata().getName()
               + "; waiting for the Job's verdict");
     }
-    boolean waitsForDatabase =
+    io.fabric8.kubernetes.api.model.ContainerState waitForDb =
         containerStatuses(pod).stream()
-            .anyMatch(
-                st ->
-                    MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName())
-                        && st.getState() != null
-                        && st.getState().getRunning() != null);
+            .filter(st -> MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName()))
+            .map(ContainerStatus::getState)
+            .filter(st -> st != null)
+            .findFirst()
+            .orElse(null);
+    boolean waitsForDatabase = waitForDb != null && waitForDb.getRunning() != null;
     boolean gaveUp =
-        containerStatuses(pod).stream()
-            .anyMatch(
-                st ->
-                    MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName())
-                        && st.getState() != null
-                        && st.getState().getTerminated() != null
-                        && !Integer.valueOf(0).equals(st.getState().getTerminated().getExitCode()));
+        waitForDb != null
+            && waitForDb.getTerminated() != null
+            && !Integer.valueOf(0).equals(waitForDb.getTerminated().getExitCode());
     if (gaveUp) {
       return Verdict.waiting(
           "the init container "
