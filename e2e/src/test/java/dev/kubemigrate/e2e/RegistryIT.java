@@ -18,6 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalCluster.class)
 class RegistryIT {
 
+  /** A bound for a whole `run` process that fails fast: see its use. */
+  private static final Duration WHOLE_PROCESS = Duration.ofSeconds(12);
+
   private static void pullSecret(
       KubernetesClient client, TestNamespace ns, String name, String dockerConfig) {
     client
@@ -89,14 +92,17 @@ class RegistryIT {
     assertThat(missing.toVerdict())
         .as(missing.result().toString())
         .isLessThan(Duration.ofSeconds(5));
-    assertThat(missing.took()).as(missing.result().toString()).isLessThan(Duration.ofSeconds(8));
+    // The whole process, JVM start and connection included: under the full suite's load that part
+    // alone once took 4.9 s (8.2 s in all, the verdict 3.3 s after the first line), so its bound is
+    // looser than the verdict's.
+    assertThat(missing.took()).as(missing.result().toString()).isLessThan(WHOLE_PROCESS);
 
     // Wrong credentials
     Timed denied = timed(km, pull(ns, "3", pushed, "wrongcred"));
     assertThat(denied.result().exitCode()).as(denied.result().toString()).isEqualTo(3);
     assertThat(denied.result().stderr()).contains("ImagePullDenied").contains("401 Unauthorized");
     assertThat(denied.toVerdict()).as(denied.result().toString()).isLessThan(Duration.ofSeconds(5));
-    assertThat(denied.took()).as(denied.result().toString()).isLessThan(Duration.ofSeconds(8));
+    assertThat(denied.took()).as(denied.result().toString()).isLessThan(WHOLE_PROCESS);
 
     // The registry stopped: a refused connection may pass, so the run waits out its grace
     Timed down;
