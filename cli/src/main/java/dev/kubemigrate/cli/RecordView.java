@@ -47,9 +47,27 @@ final class RecordView {
     m.put("reason", r.reason() == null ? null : r.reason().label());
     m.put("message", r.message());
     m.put("containerExitCode", r.exitCode());
+    m.put("schemaBefore", r.schemaBefore());
+    m.put("schemaAfter", r.schemaAfter());
     m.put("startedBy", r.startedBy());
     m.put("logTail", r.logTail());
     return m;
+  }
+
+  /** {@code 3 → 5}, {@code empty → 2}, {@code 4 → 6 changesets}, or empty when not known. */
+  static String schema(RunRecord r) {
+    if (r.schemaBefore() == null && r.schemaAfter() == null) {
+      return "";
+    }
+    String before = r.schemaBefore() == null ? "?" : r.schemaBefore();
+    String after = r.schemaAfter() == null ? "?" : r.schemaAfter();
+    String unit = " changesets";
+    if (before.endsWith(unit) && after.endsWith(unit)) {
+      before = before.substring(0, before.length() - unit.length());
+    } else if (before.endsWith(" changeset") && after.endsWith(unit)) {
+      before = before.substring(0, before.length() - " changeset".length());
+    }
+    return before + " → " + after;
   }
 
   static String serialize(Object value, String format) {
@@ -62,10 +80,10 @@ final class RecordView {
     }
   }
 
-  /** VERSION PHASE STATE STARTED DURATION ATTEMPT REASON BY, newest first. */
+  /** VERSION PHASE STATE STARTED DURATION ATTEMPT SCHEMA REASON BY, newest first. */
   static String table(List<RunRecord> records) {
     String[] header = {
-      "VERSION", "PHASE", "STATE", "STARTED", "DURATION", "ATTEMPT", "REASON", "BY"
+      "VERSION", "PHASE", "STATE", "STARTED", "DURATION", "ATTEMPT", "SCHEMA", "REASON", "BY"
     };
     List<String[]> rows = new java.util.ArrayList<>();
     rows.add(header);
@@ -82,6 +100,7 @@ final class RecordView {
                     Duration.between(r.startedAt(), r.finishedAt())
                         .truncatedTo(ChronoUnit.SECONDS)),
             Integer.toString(r.attempt()),
+            schema(r),
             r.reason() == null ? "" : r.reason().label(),
             r.startedBy() == null ? "" : r.startedBy()
           });

@@ -53,6 +53,9 @@ class DatabaseWaitIT {
       assertThat(result.stdout()).contains("Successfully applied 3 migrations");
       assertThat(late.count("SELECT count(*) FROM flyway_schema_history WHERE success"))
           .isEqualTo(3);
+      // and history says where the schema went, as Flyway said it
+      Kubemigrate.Result history = km.run("history", "--app", "shop", "-n", ns.name());
+      assertThat(history.stdout()).contains("SCHEMA").contains("empty → 3");
       // and the init container waited, in its own words, before the database came
       String waited = initLog(client, ns);
       assertThat(waited)

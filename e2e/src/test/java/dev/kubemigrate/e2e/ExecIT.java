@@ -46,7 +46,11 @@ class ExecIT {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(3);
     }
-    assertThat(Records.only(client, ns).getData()).containsEntry("state", "Succeeded");
+    // and where the schema stood before and after, as Flyway said it
+    assertThat(Records.only(client, ns).getData())
+        .containsEntry("state", "Succeeded")
+        .containsEntry("schemaBefore", "empty")
+        .containsEntry("schemaAfter", "3");
   }
 
   @Test

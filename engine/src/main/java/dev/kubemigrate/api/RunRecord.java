@@ -33,7 +33,9 @@ public record RunRecord(
     Integer exitCode,
     String startedBy,
     String logTail,
-    String startedPod) {
+    String startedPod,
+    String schemaBefore,
+    String schemaAfter) {
 
   /** The prefix of {@link #jobName()} for a run done in a pod by `exec`, not by a Job. */
   public static final String POD_PREFIX = "pod/";
@@ -51,7 +53,7 @@ public record RunRecord(
       String startedBy) {
     return new RunRecord(
         app, phase, version, state, image, specHash, jobName, null, 1, startedAt, null, null, null,
-        null, startedBy, null, null);
+        null, startedBy, null, null, null, null);
   }
 
   /** True when the run is done by `exec` in a pod rather than by a Job. */
@@ -89,6 +91,18 @@ public record RunRecord(
     return edit(d -> d.startedPod = pod);
   }
 
+  /**
+   * Where the schema stood before the run and after it, as the migration tool said (Flyway's
+   * version, Liquibase's changesets, golang-migrate's version); either may be null.
+   */
+  public RunRecord withSchema(String before, String after) {
+    return edit(
+        d -> {
+          d.schemaBefore = before;
+          d.schemaAfter = after;
+        });
+  }
+
   /** The record of a run that has ended. */
   public RunRecord finished(
       RunState finalState,
@@ -124,6 +138,8 @@ public record RunRecord(
           d.startedBy = by;
           d.logTail = null;
           d.startedPod = null;
+          d.schemaBefore = null;
+          d.schemaAfter = null;
         });
   }
 
@@ -152,6 +168,8 @@ public record RunRecord(
     private String startedBy;
     private String logTail;
     private String startedPod;
+    private String schemaBefore;
+    private String schemaAfter;
 
     private Draft(RunRecord r) {
       app = r.app;
@@ -171,6 +189,8 @@ public record RunRecord(
       startedBy = r.startedBy;
       logTail = r.logTail;
       startedPod = r.startedPod;
+      schemaBefore = r.schemaBefore;
+      schemaAfter = r.schemaAfter;
     }
 
     private RunRecord build() {
@@ -191,7 +211,9 @@ public record RunRecord(
           exitCode,
           startedBy,
           logTail,
-          startedPod);
+          startedPod,
+          schemaBefore,
+          schemaAfter);
     }
   }
 }

@@ -20,6 +20,7 @@ import dev.kubemigrate.record.LogTail;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.StoredRecord;
 import dev.kubemigrate.run.OtherRuns;
+import dev.kubemigrate.tool.SchemaProgress;
 import dev.kubemigrate.tool.ToolRules;
 import dev.kubemigrate.tool.ToolWatch;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -270,6 +271,10 @@ public final class ExecEngine {
     RunState state = reason == Reason.COMPLETED ? RunState.SUCCEEDED : RunState.FAILED;
     RunRecord result =
         claimed.record().finished(state, clock.instant(), reason, message, exit, tail.text());
+    Optional<SchemaProgress.Schema> schema = tools.schema();
+    if (schema.isPresent()) {
+      result = result.withSchema(schema.get().before(), schema.get().after());
+    }
     store.update(claimed, result);
     String summary =
         what(req) + (state == RunState.SUCCEEDED ? " succeeded" : " failed: " + message);

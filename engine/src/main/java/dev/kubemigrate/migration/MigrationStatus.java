@@ -31,7 +31,11 @@ public record MigrationStatus(
     String startedBy,
     Integer exitCode,
     String record,
-    @JsonPropertyDescription("The last lines of the migration's log.") String logTail) {
+    @JsonPropertyDescription("The last lines of the migration's log.") String logTail,
+    @JsonPropertyDescription("Where the schema stood before the run, as the migration tool said.")
+        String schemaBefore,
+    @JsonPropertyDescription("Where the schema stands after the run, as the migration tool said.")
+        String schemaAfter) {
 
   /** The condition of this type ({@code Ready}, {@code Reconciling}, {@code Stalled}), or null. */
   public Condition condition(String type) {

@@ -50,6 +50,8 @@ public final class RecordCodec {
     put(data, "startedBy", r.startedBy());
     put(data, "logTail", r.logTail());
     put(data, "startedPod", r.startedPod());
+    put(data, "schemaBefore", r.schemaBefore());
+    put(data, "schemaAfter", r.schemaAfter());
     // The one start of an attempt's Job: its pod mounts this key (JobFactory), so a pod that
     // Kubernetes starts in place of one that started already cannot start while it is gone.
     put(
@@ -90,7 +92,9 @@ public final class RecordCodec {
         d.get("exitCode") == null ? null : Integer.valueOf(d.get("exitCode")),
         d.get("startedBy"),
         d.get("logTail"),
-        d.get("startedPod"));
+        d.get("startedPod"),
+        d.get("schemaBefore"),
+        d.get("schemaAfter"));
   }
 
   private static Instant instant(String value) {

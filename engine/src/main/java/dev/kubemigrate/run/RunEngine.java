@@ -33,6 +33,7 @@ import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.RecordWatch;
 import dev.kubemigrate.record.StoredRecord;
 import dev.kubemigrate.rollout.RolloutWait;
+import dev.kubemigrate.tool.SchemaProgress;
 import dev.kubemigrate.tool.ToolRules;
 import dev.kubemigrate.tool.ToolWatch;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -593,7 +594,8 @@ public final class RunEngine {
             r,
             v.kind() == Verdict.Kind.SUCCEEDED ? RunState.SUCCEEDED : RunState.FAILED,
             v,
-            authoritativeTail(namespace, watched).orElse(watched.tail().text()));
+            authoritativeTail(namespace, watched).orElse(watched.tail().text()),
+            watched.schema());
     if (watched.heldBack()) {
       deleteJob(namespace, r.jobName());
       listener.progress("stopped Job " + r.jobName() + ": its held-back pod must not wait on");
@@ -643,7 +645,11 @@ public final class RunEngine {
                   + " again with --retry",
               null);
       return finish(
-          store, r, new Watched(lost, new LogTail(), List.of(), Set.of(), false), request, how);
+          store,
+          r,
+          new Watched(lost, new LogTail(), List.of(), Set.of(), false, null),
+          request,
+          how);
     }
     if (job == null && how == How.RAN && request.spec().phase() == Phase.POST) {
       // Under the lock, just before the contract starts: the rollout may have been undone while
@@ -802,7 +808,12 @@ public final class RunEngine {
    *     the migration, and that cannot start: the Job does not end by itself
    */
   private record Watched(
-      Verdict verdict, LogTail tail, List<Pod> pods, Set<String> complete, boolean heldBack) {}
+      Verdict verdict,
+      LogTail tail,
+      List<Pod> pods,
+      Set<String> complete,
+      boolean heldBack,
+      SchemaProgress.Schema schema) {}
 
   /** Once a run timed out, how long its still running container's log may hold the exit. */
   static final Duration DRAIN_WHILE_RUNNING = Duration.ofSeconds(1);
@@ -935,7 +946,8 @@ public final class RunEngine {
           }
           v = inToolsWords(v, tools);
           boolean heldBack = Classifier.replacement(job, podList, attempt.startedPod()).isPresent();
-          return new Watched(v, tail, podList, logs.completed(), heldBack);
+          return new Watched(
+              v, tail, podList, logs.completed(), heldBack, tools.schema().orElse(null));
         }
         Instant jobDeadline =
             timeout == null || job == null || job.getStatus() == null
@@ -957,7 +969,8 @@ public final class RunEngine {
               tail,
               podList,
               logs.completed(),
-              false);
+              false,
+              tools.schema().orElse(null));
         }
         awaitChange();
       }
@@ -1033,7 +1046,7 @@ public final class RunEngine {
               + " database is up");
       return RunOutcome.of(how, unrecorded, summary(unrecorded));
     }
-    RunRecord result = recordResult(store, mine, state, verdict, logTail);
+    RunRecord result = recordResult(store, mine, state, verdict, logTail, watched.schema());
     boolean stop =
         verdict.kind() == Verdict.Kind.COULD_NOT_START
             || verdict.reason() == Reason.CLIENT_DEADLINE_EXCEEDED
@@ -1049,16 +1062,24 @@ public final class RunEngine {
 
   /** Stores the result unless another caller stored this attempt's result first; returns it. */
   private RunRecord recordResult(
-      RecordStore store, RunRecord mine, RunState state, Verdict verdict, String logTail) {
+      RecordStore store,
+      RunRecord mine,
+      RunState state,
+      Verdict verdict,
+      String logTail,
+      SchemaProgress.Schema schema) {
     UnaryOperator<RunRecord> result =
-        base ->
-            base.finished(
-                state,
-                clock.instant(),
-                verdict.reason(),
-                verdict.message(),
-                verdict.exitCode(),
-                logTail);
+        base -> {
+          RunRecord ended =
+              base.finished(
+                  state,
+                  clock.instant(),
+                  verdict.reason(),
+                  verdict.message(),
+                  verdict.exitCode(),
+                  logTail);
+          return schema == null ? ended : ended.withSchema(schema.before(), schema.after());
+        };
     boolean floored = false;
     for (int i = 0; i < 20; i++) {
       // First from the record as this call wrote it (a conflict says it changed since), then read.
@@ -1094,7 +1115,7 @@ public final class RunEngine {
   private RunOutcome interrupted(RecordStore store, RunRecord r, RunRequest request, How how) {
     if (request.deleteOnInterrupt()) {
       Verdict v = Verdict.stop(Reason.INTERRUPTED, "interrupted; the Job was stopped", null);
-      RunRecord result = recordResult(store, r, RunState.FAILED, v, null);
+      RunRecord result = recordResult(store, r, RunState.FAILED, v, null, null);
       deleteJob(request.namespace(), r.jobName());
       return RunOutcome.cancelled(
           result, "interrupted: stopped Job " + r.jobName() + " (--on-interrupt delete)");

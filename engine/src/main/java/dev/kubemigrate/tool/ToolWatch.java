@@ -18,6 +18,7 @@ public final class ToolWatch {
   private Tool tool;
   private int lockWaits;
   private Finding finding;
+  private final SchemaProgress schema = new SchemaProgress();
 
   private ToolWatch(boolean on, Tool tool) {
     this.on = on;
@@ -40,11 +41,15 @@ public final class ToolWatch {
 
   /** One line of the migration's output. */
   public synchronized void accept(String line) {
-    if (!on || finding != null) {
+    if (!on) {
       return;
     }
     if (tool == null) {
       tool = Tool.fromBanner(line).orElse(null);
+    }
+    schema.accept(tool, line);
+    if (finding != null) {
+      return;
     }
     if ((tool == null || tool == Tool.LIQUIBASE) && ToolRules.liquibaseWaits(line)) {
       if (++lockWaits >= ToolRules.LOCK_WAITS) {
@@ -63,6 +68,11 @@ public final class ToolWatch {
   /** Whether the tool is to be stopped now: it waits for what will not come. */
   public synchronized boolean stopNow() {
     return finding != null && finding.stop();
+  }
+
+  /** Where the schema stood before the run and after it, as the tool said, if it did. */
+  public synchronized Optional<SchemaProgress.Schema> schema() {
+    return on ? schema.schema() : Optional.empty();
   }
 
   /** The tool, once known. */

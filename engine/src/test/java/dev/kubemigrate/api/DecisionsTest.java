@@ -532,6 +532,8 @@ class DecisionsTest {
             state.isActive() ? null : state == RunState.SUCCEEDED ? 0 : 1,
             "ci",
             null,
+            null,
+            null,
             null));
   }
 
@@ -619,6 +621,8 @@ class DecisionsTest {
               r.exitCode(),
               r.startedBy(),
               r.logTail(),
+              null,
+              null,
               null));
     }
   }

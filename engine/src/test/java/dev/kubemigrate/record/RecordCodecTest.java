@@ -34,6 +34,8 @@ class RecordCodecTest {
             1,
             "https://ci/run/1",
             "line 1\nline 2",
+            null,
+            null,
             null);
     // When
     ConfigMap cm = RecordCodec.toConfigMap("ns", r);
@@ -65,6 +67,8 @@ class RecordCodecTest {
             null,
             null,
             "me@host",
+            null,
+            null,
             null,
             null);
     ConfigMap cm = RecordCodec.toConfigMap("ns", r);

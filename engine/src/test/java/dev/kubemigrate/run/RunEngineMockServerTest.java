@@ -428,6 +428,8 @@ class RunEngineMockServerTest {
               null,
               "t",
               null,
+              null,
+              null,
               null));
     }
     // When

@@ -150,7 +150,9 @@ final class MigrationStatuses {
         r == null ? null : r.startedBy(),
         r == null ? null : r.exitCode(),
         r == null ? null : Kubemigrate.recordName(r.app(), r.phase(), r.version()),
-        r == null || r.logTail() == null || r.logTail().isEmpty() ? null : r.logTail());
+        r == null || r.logTail() == null || r.logTail().isEmpty() ? null : r.logTail(),
+        r == null ? null : r.schemaBefore(),
+        r == null ? null : r.schemaAfter());
   }
 
   private static Condition condition(
@@ -205,6 +207,8 @@ final class MigrationStatuses {
         s.startedBy(),
         s.exitCode(),
         s.record(),
-        s.logTail());
+        s.logTail(),
+        s.schemaBefore(),
+        s.schemaAfter());
   }
 }

@@ -184,6 +184,8 @@ class MigrationStatusesTest {
         done ? (failed ? 3 : 0) : null,
         "operator",
         done ? "applied 3 migrations" : null,
+        null,
+        null,
         null);
   }
 
