@@ -587,15 +587,16 @@ public final class RunEngine {
     if (watched == null) {
       return RunOutcome.cancelled(r, "interrupted; the run goes on");
     }
-    Verdict v = watched.verdict();
+    String logTail = authoritativeTail(namespace, watched).orElse(watched.tail().text());
+    Verdict v = inToolsWords(watched.verdict(), watched.tools());
     RunRecord result =
         recordResult(
             store,
             r,
             v.kind() == Verdict.Kind.SUCCEEDED ? RunState.SUCCEEDED : RunState.FAILED,
             v,
-            authoritativeTail(namespace, watched).orElse(watched.tail().text()),
-            watched.schema());
+            logTail,
+            watched.tools().schema().orElse(null));
     if (watched.heldBack()) {
       deleteJob(namespace, r.jobName());
       listener.progress("stopped Job " + r.jobName() + ": its held-back pod must not wait on");
@@ -647,7 +648,7 @@ public final class RunEngine {
       return finish(
           store,
           r,
-          new Watched(lost, new LogTail(), List.of(), Set.of(), false, null),
+          new Watched(lost, new LogTail(), List.of(), Set.of(), false, ToolWatch.detecting()),
           request,
           how);
     }
@@ -813,7 +814,7 @@ public final class RunEngine {
       List<Pod> pods,
       Set<String> complete,
       boolean heldBack,
-      SchemaProgress.Schema schema) {}
+      ToolWatch tools) {}
 
   /** Once a run timed out, how long its still running container's log may hold the exit. */
   static final Duration DRAIN_WHILE_RUNNING = Duration.ofSeconds(1);
@@ -944,10 +945,8 @@ public final class RunEngine {
               logs.awaitDrained(Duration.ofSeconds(15));
             }
           }
-          v = inToolsWords(v, tools);
           boolean heldBack = Classifier.replacement(job, podList, attempt.startedPod()).isPresent();
-          return new Watched(
-              v, tail, podList, logs.completed(), heldBack, tools.schema().orElse(null));
+          return new Watched(v, tail, podList, logs.completed(), heldBack, tools);
         }
         Instant jobDeadline =
             timeout == null || job == null || job.getStatus() == null
@@ -970,7 +969,7 @@ public final class RunEngine {
               podList,
               logs.completed(),
               false,
-              tools.schema().orElse(null));
+              tools);
         }
         awaitChange();
       }
@@ -1029,8 +1028,9 @@ public final class RunEngine {
 
   private RunOutcome finish(
       RecordStore store, RunRecord mine, Watched watched, RunRequest request, How how) {
-    Verdict verdict = watched.verdict();
     String logTail = authoritativeTail(request.namespace(), watched).orElse(watched.tail().text());
+    // Once the whole log is read: a short migration's lines may reach it only from the final tail.
+    Verdict verdict = inToolsWords(watched.verdict(), watched.tools());
     RunState state =
         verdict.kind() == Verdict.Kind.SUCCEEDED ? RunState.SUCCEEDED : RunState.FAILED;
     if (verdict.reason() == Reason.DATABASE_UNREACHABLE && releaseClaim(store, mine)) {
@@ -1046,7 +1046,8 @@ public final class RunEngine {
               + " database is up");
       return RunOutcome.of(how, unrecorded, summary(unrecorded));
     }
-    RunRecord result = recordResult(store, mine, state, verdict, logTail, watched.schema());
+    RunRecord result =
+        recordResult(store, mine, state, verdict, logTail, watched.tools().schema().orElse(null));
     boolean stop =
         verdict.kind() == Verdict.Kind.COULD_NOT_START
             || verdict.reason() == Reason.CLIENT_DEADLINE_EXCEEDED
@@ -1171,6 +1172,7 @@ public final class RunEngine {
       String pod = newest.get().getMetadata().getName();
       for (String line : unseen(watched.tail().text(), tail.text())) {
         listener.logLine(pod, line);
+        watched.tools().accept(line);
       }
       listener.flushLogs();
       return Optional.of(tail.text());
