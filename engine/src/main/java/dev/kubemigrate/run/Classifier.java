@@ -372,19 +372,9 @@ final class Classifier {
               + pod.getMetadata().getName()
               + "; waiting for the Job's verdict");
     }
-    io.fabric8.kubernetes.api.model.ContainerState waitForDb =
-        containerStatuses(pod).stream()
-            .filter(st -> MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName()))
-            .map(ContainerStatus::getState)
-            .filter(st -> st != null)
-            .findFirst()
-            .orElse(null);
+    io.fabric8.kubernetes.api.model.ContainerState waitForDb = waitForDbState(pod);
     boolean waitsForDatabase = waitForDb != null && waitForDb.getRunning() != null;
-    boolean gaveUp =
-        waitForDb != null
-            && waitForDb.getTerminated() != null
-            && !Integer.valueOf(0).equals(waitForDb.getTerminated().getExitCode());
-    if (gaveUp) {
+    if (gaveUp(waitForDb) != null) {
       return Verdict.waiting(
           "the init container "
               + MigrationSpec.WAIT_FOR_DB_CONTAINER
@@ -410,14 +400,7 @@ final class Classifier {
    * so.
    */
   private static Optional<Verdict> databaseNeverReady(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null) {
-      return Optional.empty();
-    }
-    return pod.getStatus().getInitContainerStatuses().stream()
-        .filter(st -> MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName()))
-        .map(st -> st.getState() == null ? null : st.getState().getTerminated())
-        .filter(t -> t != null && t.getExitCode() != null && t.getExitCode() != 0)
-        .findFirst()
+    return Optional.ofNullable(gaveUp(waitForDbState(pod)))
         .map(
             t -> {
               String said = summaryLine(t.getMessage());
@@ -435,6 +418,28 @@ final class Classifier {
                           + (said.isEmpty() ? "" : ": " + said),
                       null);
             });
+  }
+
+  /**
+   * The state of the pod's init container {@value MigrationSpec#WAIT_FOR_DB_CONTAINER}, or null.
+   */
+  private static io.fabric8.kubernetes.api.model.ContainerState waitForDbState(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null) {
+      return null;
+    }
+    return pod.getStatus().getInitContainerStatuses().stream()
+        .filter(st -> MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(st.getName()))
+        .map(ContainerStatus::getState)
+        .filter(st -> st != null)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Its termination when it ended with an exit code other than 0 (it gave up), else null. */
+  private static ContainerStateTerminated gaveUp(
+      io.fabric8.kubernetes.api.model.ContainerState state) {
+    ContainerStateTerminated t = state == null ? null : state.getTerminated();
+    return t != null && t.getExitCode() != null && t.getExitCode() != 0 ? t : null;
   }
 
   /** kubemigrate's summary line in a log ({@code FAILED: …}), else its last line. */
