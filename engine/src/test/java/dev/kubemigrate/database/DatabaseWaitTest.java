@@ -112,4 +112,32 @@ class DatabaseWaitTest {
     assertThat(ended.result()).isEqualTo(DatabaseWait.Result.STOPPED);
     assertThat(tries.get()).isEqualTo(4);
   }
+
+  @Test
+  @DisplayName(
+      "No try is cut below a fair bound at the timeout: the last answer stays what the database"
+          + " said, never 'no answer within 1 ms'")
+  void noTruncatedTryAtTheEnd() {
+    List<Duration> bounds = Collections.synchronizedList(new ArrayList<>());
+    for (Duration timeout :
+        List.of(Duration.ofMillis(300), Duration.ofMillis(1500), Duration.ofSeconds(3))) {
+      bounds.clear();
+      DatabaseWait.Ended ended =
+          new DatabaseWait(
+                  Clock.systemUTC(),
+                  s -> {},
+                  (db, at, bound) -> {
+                    bounds.add(bound);
+                    return new Answer(false, "connection refused");
+                  })
+              .await(TWO_HOSTS, timeout, () -> false);
+      assertThat(ended.result()).isEqualTo(DatabaseWait.Result.TIMED_OUT);
+      assertThat(ended.lastAnswer())
+          .as("timeout %s", timeout)
+          .isEqualTo("b:5432: connection refused");
+      assertThat(bounds)
+          .as("timeout %s", timeout)
+          .allMatch(b -> b.compareTo(DatabaseWait.MIN_TRY) >= 0);
+    }
+  }
 }
