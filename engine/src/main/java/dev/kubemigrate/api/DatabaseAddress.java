@@ -111,22 +111,54 @@ public record DatabaseAddress(
     if (flag != null) {
       return fromFlag(flag, "--db");
     }
-    Optional<String[]> argument = fromCommand(command);
-    if (argument.isPresent()) {
-      return parseOrNote(argument.get()[0], argument.get()[1], null);
-    }
-    for (String[] variable : URL_VARIABLES) {
-      String value = env.get(variable[0]);
-      if (value != null && !value.isBlank()) {
-        return parseOrNote(
-            value.strip(), variable[0], variable[1] == null ? null : env.get(variable[1]));
-      }
+    Optional<Named> named = named(null, command, env);
+    if (named.isPresent()) {
+      return parseOrNote(named.get().url(), named.get().source(), named.get().user());
     }
     String pgHost = env.get("PGHOST");
     if (pgHost != null && !pgHost.isBlank()) {
       return fromPgEnvironment(env);
     }
     return Lookup.none("no database named (" + SEARCHED + "): not waiting for one");
+  }
+
+  /**
+   * A database URL as a setting names it, before it is read: it may hold a password, so it is for
+   * connecting, never for printing ({@link #masked}).
+   *
+   * @param url the URL as given
+   * @param source where it was read ({@code --db}, {@code FLYWAY_URL}, {@code the command's -url})
+   * @param user the user named beside it ({@code FLYWAY_USER}, …), or null
+   */
+  public record Named(String url, String source, String user) {
+    @Override
+    public String toString() {
+      return masked(url) + " (from " + source + ")";
+    }
+  }
+
+  /**
+   * The URL that names the database, first found: {@code flag}, the command's own arguments, then
+   * {@code FLYWAY_URL}, {@code LIQUIBASE_COMMAND_URL}, {@code DATABASE_URL}. Empty when none does
+   * ({@code PGHOST} names no URL).
+   */
+  public static Optional<Named> named(String flag, List<String> command, Map<String, String> env) {
+    if (flag != null) {
+      return Optional.of(new Named(flag.strip(), "--db", null));
+    }
+    Optional<String[]> argument = fromCommand(command);
+    if (argument.isPresent()) {
+      return Optional.of(new Named(argument.get()[0], argument.get()[1], null));
+    }
+    for (String[] variable : URL_VARIABLES) {
+      String value = env.get(variable[0]);
+      if (value != null && !value.isBlank()) {
+        return Optional.of(
+            new Named(
+                value.strip(), variable[0], variable[1] == null ? null : env.get(variable[1])));
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -165,22 +197,35 @@ public record DatabaseAddress(
 
   /** The command's own argument that names the database, with where it stands; if any. */
   private static Optional<String[]> fromCommand(List<String> command) {
-    List<String> args = command.size() > 1 ? command.subList(1, command.size()) : List.of();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      for (String option : List.of("-url", "--url", "-database", "--database")) {
-        if (a.startsWith(option + "=")) {
-          return Optional.of(
-              new String[] {a.substring(option.length() + 1), "the command's " + option});
-        }
-        if (a.equals(option) && i + 1 < args.size()) {
-          return Optional.of(new String[] {args.get(i + 1), "the command's " + option});
-        }
+    for (String option : List.of("-url", "--url", "-database", "--database")) {
+      Optional<String> value = option(command, option);
+      if (value.isPresent()) {
+        return Optional.of(new String[] {value.get(), "the command's " + option});
       }
     }
+    List<String> args = command.size() > 1 ? command.subList(1, command.size()) : List.of();
     for (String a : args) {
       if (looksLikeUrl(a)) {
         return Optional.of(new String[] {a, "an argument of the command"});
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The value the command gives its option {@code name}, as {@code name=VALUE} or {@code name
+   * VALUE} (the first), if any: how Flyway ({@code -user=}) and Liquibase ({@code --username}) take
+   * settings.
+   */
+  public static Optional<String> option(List<String> command, String name) {
+    List<String> args = command.size() > 1 ? command.subList(1, command.size()) : List.of();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith(name + "=")) {
+        return Optional.of(a.substring(name.length() + 1));
+      }
+      if (a.equals(name) && i + 1 < args.size()) {
+        return Optional.of(args.get(i + 1));
       }
     }
     return Optional.empty();

@@ -12,6 +12,7 @@ import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunState;
 import dev.kubemigrate.api.Tool;
 import dev.kubemigrate.database.DatabaseWait;
+import dev.kubemigrate.database.JdbcTarget;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.lock.AppLock;
 import dev.kubemigrate.names.Hashing;
@@ -22,6 +23,7 @@ import dev.kubemigrate.record.StoredRecord;
 import dev.kubemigrate.run.OtherRuns;
 import dev.kubemigrate.tool.SchemaProgress;
 import dev.kubemigrate.tool.ToolRules;
+import dev.kubemigrate.tool.ToolTables;
 import dev.kubemigrate.tool.ToolWatch;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
@@ -124,6 +126,19 @@ public final class ExecEngine {
           }
           OtherRuns.settle(
               store, client, req.app(), req.phase(), req.version(), clock, listener, req.timeout());
+          // No run of the app is active now: a state in the tool's own table that would stop it
+          // (a failed row, a held lock) is stopped here, before the tool starts, unrecorded.
+          Optional<RunOutcome> toolState =
+              ToolTables.beforeMigration(
+                  what(req),
+                  ToolWatch.of(Tool.parse(req.tool(), "--tool"), null, req.command()).tool(),
+                  JdbcTarget.find(req.database(), req.command(), req.environment()),
+                  req.command(),
+                  req.environment(),
+                  listener);
+          if (toolState.isPresent()) {
+            return toolState.get();
+          }
           StoredRecord claimed =
               store
                   .create(claimRecord(req, ask))

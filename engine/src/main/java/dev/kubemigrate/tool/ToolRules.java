@@ -56,18 +56,7 @@ public final class ToolRules {
     if (tool == null || tool == Tool.FLYWAY) {
       Matcher m = FLYWAY_FAILED.matcher(line);
       if (m.find()) {
-        return Optional.of(
-            new Finding(
-                Tool.FLYWAY,
-                Reason.TOOL_FAILED_MIGRATION,
-                "Flyway found a failed migration to version "
-                    + m.group(1)
-                    + " ("
-                    + m.group(2)
-                    + ") in flyway_schema_history: an earlier run applied part of it and"
-                    + " stopped. Remove what it applied by hand, then run `flyway repair` (it"
-                    + " deletes the failed row) and start a new attempt",
-                false));
+        return Optional.of(flywayFailed("version " + m.group(1), m.group(2), ""));
       }
       for (Pattern p : new Pattern[] {FLYWAY_CHECKSUM, FLYWAY_NOT_RESOLVED, FLYWAY_NOT_APPLIED}) {
         Matcher v = p.matcher(line);
@@ -92,24 +81,47 @@ public final class ToolRules {
     if (tool == null || tool == Tool.GOLANG_MIGRATE) {
       Matcher m = MIGRATE_DIRTY.matcher(line);
       if (m.find()) {
-        String version = m.group(1);
-        return Optional.of(
-            new Finding(
-                Tool.GOLANG_MIGRATE,
-                Reason.DIRTY_DATABASE,
-                "golang-migrate found version "
-                    + version
-                    + " dirty: a migration to it failed half way. Fix the schema by hand, then"
-                    + " run `migrate force "
-                    + version
-                    + "` if version "
-                    + version
-                    + " is now fully applied, or force the version before it if not (force only"
-                    + " sets the version, it runs nothing); then start a new attempt",
-                false));
+        return Optional.of(dirty(m.group(1)));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A failed Flyway migration in its history table: {@code what} is {@code version N} or {@code
+   * repeatable}; {@code when} says when it was recorded, or is empty.
+   */
+  static Finding flywayFailed(String what, String description, String when) {
+    return new Finding(
+        Tool.FLYWAY,
+        Reason.TOOL_FAILED_MIGRATION,
+        "Flyway found a failed migration to "
+            + what
+            + " ("
+            + description
+            + ")"
+            + when
+            + " in flyway_schema_history: an earlier run applied part of it and stopped. Remove"
+            + " what it applied by hand, then run `flyway repair` (it deletes the failed row) and"
+            + " start a new attempt",
+        false);
+  }
+
+  /** golang-migrate's version left dirty by a migration that failed half way. */
+  static Finding dirty(String version) {
+    return new Finding(
+        Tool.GOLANG_MIGRATE,
+        Reason.DIRTY_DATABASE,
+        "golang-migrate found version "
+            + version
+            + " dirty: a migration to it failed half way. Fix the schema by hand, then run"
+            + " `migrate force "
+            + version
+            + "` if version "
+            + version
+            + " is now fully applied, or force the version before it if not (force only sets the"
+            + " version, it runs nothing); then start a new attempt",
+        false);
   }
 
   /** Liquibase's changelog lock, held while kubemigrate holds the app's lock: stale. */
