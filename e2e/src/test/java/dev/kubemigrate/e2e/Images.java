@@ -7,6 +7,9 @@ final class Images {
   static final String KUBEMIGRATE = "kubemigrate.local/kubemigrate:latest";
   static final String FLYWAY_KUBEMIGRATE = "kubemigrate.local/flyway-kubemigrate:11.8.2";
 
+  /** Liquibase 4.33.0's CLI with examples/liquibase/changelog, and kubemigrate. */
+  static final String LIQUIBASE_KUBEMIGRATE = "kubemigrate.local/liquibase-kubemigrate:4.33.0";
+
   /** psql, kubemigrate and busybox: built by {@code build-images faults}, for FaultsIT only. */
   static final String PSQL_KUBEMIGRATE = "kubemigrate.local/psql-kubemigrate:15";
 

@@ -19,12 +19,13 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The real local Kubernetes cluster and PostgreSQL for end-to-end tests.
+ * The real local Kubernetes cluster, PostgreSQL and MariaDB for end-to-end tests.
  *
  * <p>Once per test run: uses the cluster that {@code scripts/local-cluster} runs, or starts one
- * (and then stops it at the end); starts a throw-away PostgreSQL in a temp dir on a free port. Per
- * test: a namespace and a database of its own, passed as {@link TestNamespace} and {@link Postgres}
- * parameters; the namespace is deleted after the test.
+ * (and then stops it at the end); starts a throw-away PostgreSQL in a temp dir on a free port, and
+ * a MariaDB the same way when a test first asks for one. Per test: a namespace and a database of
+ * its own, passed as {@link TestNamespace}, {@link Postgres} and {@link MariaDb} parameters; the
+ * namespace is deleted after the test.
  */
 public final class LocalCluster implements ParameterResolver, AfterEachCallback {
 
@@ -38,6 +39,8 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
     final KubernetesClient client;
     final Path pgDir;
     final Postgres postgres;
+    private Path mariaDbDir;
+    private MariaDb mariaDb;
 
     Session() {
       scripts = Scripts.ofProject();
@@ -63,11 +66,33 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
       postgres = new Postgres(host, port, "app", "app", "app");
     }
 
+    /** The run's MariaDB server: started by the first test that asks for it. */
+    synchronized MariaDb mariaDb() {
+      if (mariaDb == null) {
+        try {
+          mariaDbDir = Files.createTempDirectory("kubemigrate-e2e-mariadb");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        int port = freePort();
+        String env =
+            scripts.run("local-mariadb", "up", "--dir", mariaDbDir.toString(), "--port", "" + port);
+        mariaDb = new MariaDb(value(env, "KUBEMIGRATE_MARIADB_HOST"), port, "app", "app", "app");
+      }
+      return mariaDb;
+    }
+
     @Override
     public void close() {
       client.close();
       scripts.run("local-postgres", "down", "--dir", pgDir.toString());
       deleteTree(pgDir);
+      synchronized (this) {
+        if (mariaDbDir != null) {
+          scripts.run("local-mariadb", "down", "--dir", mariaDbDir.toString());
+          deleteTree(mariaDbDir);
+        }
+      }
       if (startedCluster && !"true".equals(System.getenv("KUBEMIGRATE_E2E_KEEP_CLUSTER"))) {
         scripts.run("local-cluster", "down");
       }
@@ -87,6 +112,7 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
     return type == KubernetesClient.class
         || type == TestNamespace.class
         || type == Postgres.class
+        || type == MariaDb.class
         || type == Kubemigrate.class
         || type == Registry.class;
   }
@@ -110,6 +136,12 @@ public final class LocalCluster implements ParameterResolver, AfterEachCallback 
           Postgres.class,
           k -> session.postgres.withDatabase("t_" + shortId().replace('-', '_')),
           Postgres.class);
+    }
+    if (type == MariaDb.class) {
+      return store.getOrComputeIfAbsent(
+          MariaDb.class,
+          k -> session.mariaDb().withDatabase("t_" + shortId().replace('-', '_')),
+          MariaDb.class);
     }
     return store.getOrComputeIfAbsent(
         TestNamespace.class, k -> createNamespace(session, context), TestNamespace.class);
