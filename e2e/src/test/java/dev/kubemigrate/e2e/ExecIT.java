@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.sql.Connection;
@@ -214,20 +213,14 @@ class ExecIT {
   }
 
   private static Pod replica(String name) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .withNewSpec()
-        .withServiceAccountName("kubemigrate-exec")
-        .withRestartPolicy("Never")
-        .withTerminationGracePeriodSeconds(0L)
-        .addNewContainer()
-        .withName("migrate")
-        .withImage(Images.FLYWAY_KUBEMIGRATE)
-        .withImagePullPolicy("Never")
-        .withCommand("kubemigrate")
-        .withArgs(
+    return ExecPods.pod(
+        name,
+        Images.FLYWAY_KUBEMIGRATE,
+        null,
+        java.util.Map.of(),
+        0,
+        List.of(
+            "kubemigrate",
             "exec",
             "--app",
             "shop",
@@ -236,10 +229,7 @@ class ExecIT {
             "--",
             "sh",
             "-c",
-            "echo applying part 1; sleep 60; echo applying part 2")
-        .endContainer()
-        .endSpec()
-        .build();
+            "echo applying part 1; sleep 60; echo applying part 2"));
   }
 
   private static String log(KubernetesClient client, TestNamespace ns, String pod) {

@@ -3,6 +3,7 @@ package dev.kubemigrate.e2e;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -23,6 +24,47 @@ final class ExecPods {
 
   private ExecPods() {}
 
+  /**
+   * A pod {@code name} of the service account kubemigrate-exec whose one container, {@code
+   * migrate}, runs {@code command} once; its settings from Secret {@code secret} (or none: null)
+   * and {@code env}.
+   */
+  static Pod pod(
+      String name,
+      String image,
+      String secret,
+      Map<String, String> env,
+      long gracePeriodSeconds,
+      List<String> command) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName("kubemigrate-exec")
+        .withRestartPolicy("Never")
+        .withTerminationGracePeriodSeconds(gracePeriodSeconds)
+        .addNewContainer()
+        .withName("migrate")
+        .withImage(image)
+        .withImagePullPolicy("Never")
+        .withCommand(command)
+        .withEnvFrom(
+            secret == null
+                ? List.of()
+                : List.of(
+                    new EnvFromSourceBuilder()
+                        .withNewSecretRef()
+                        .withName(secret)
+                        .endSecretRef()
+                        .build()))
+        .withEnv(
+            env.entrySet().stream().map(e -> new EnvVar(e.getKey(), e.getValue(), null)).toList())
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
   /** Creates pod {@code name} and waits until its container has ended. */
   static Ended run(
       KubernetesClient client,
@@ -32,32 +74,7 @@ final class ExecPods {
       String secret,
       Map<String, String> env,
       List<String> command) {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .endMetadata()
-            .withNewSpec()
-            .withServiceAccountName("kubemigrate-exec")
-            .withRestartPolicy("Never")
-            .withTerminationGracePeriodSeconds(1L)
-            .addNewContainer()
-            .withName("migrate")
-            .withImage(image)
-            .withImagePullPolicy("Never")
-            .withCommand(command)
-            .addNewEnvFrom()
-            .withNewSecretRef()
-            .withName(secret)
-            .endSecretRef()
-            .endEnvFrom()
-            .withEnv(
-                env.entrySet().stream()
-                    .map(e -> new EnvVar(e.getKey(), e.getValue(), null))
-                    .toList())
-            .endContainer()
-            .endSpec()
-            .build();
+    Pod pod = pod(name, image, secret, env, 1, command);
     client.pods().inNamespace(ns.name()).resource(pod).create();
     ContainerStateTerminated[] ended = new ContainerStateTerminated[1];
     await()

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -417,20 +416,14 @@ class FaultsIT {
   /** A replica of the app whose one container runs the migration through exec. */
   private Caller replica(Env env, String name) {
     Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .endMetadata()
-            .withNewSpec()
-            .withServiceAccountName("kubemigrate-exec")
-            .withRestartPolicy("Never")
-            .withTerminationGracePeriodSeconds(5L)
-            .addNewContainer()
-            .withName("migrate")
-            .withImage(Images.PSQL_KUBEMIGRATE)
-            .withImagePullPolicy("Never")
-            .withCommand("kubemigrate")
-            .withArgs(
+        ExecPods.pod(
+            name,
+            Images.PSQL_KUBEMIGRATE,
+            "db",
+            Map.of(),
+            5,
+            List.of(
+                "kubemigrate",
                 "exec",
                 "--app",
                 env.id(),
@@ -441,15 +434,7 @@ class FaultsIT {
                 "--",
                 "sh",
                 "-c",
-                script(env.id()))
-            .addNewEnvFrom()
-            .withNewSecretRef()
-            .withName("db")
-            .endSecretRef()
-            .endEnvFrom()
-            .endContainer()
-            .endSpec()
-            .build();
+                script(env.id())));
     client.pods().inNamespace(env.namespace()).resource(pod).create();
     return new Polled(name) {
       @Override
