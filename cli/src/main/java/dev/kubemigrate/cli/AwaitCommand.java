@@ -17,11 +17,16 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "await",
+    header = "Waits until this app version is migrated, and exits at once if its migration failed.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  # in the app's init container:",
+      "  kubemigrate await --app shop --version 1.4.0 --timeout 10m"
+    },
     sortOptions = false,
-    description = {
-      "Waits until the migration of this app version has succeeded (exit 0); exits at once,",
-      "saying why, if it failed. For an init container: the app's pods start only once migrated."
-    })
+    description =
+        "Waits until the migration of this app version has succeeded (exit 0); exits at once, "
+            + "saying why, if it failed. For an init container: the app's pods start only once migrated.")
 final class AwaitCommand implements Callable<Integer> {
 
   @Mixin private AppOptions appOptions;

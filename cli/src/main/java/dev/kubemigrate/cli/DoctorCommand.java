@@ -20,13 +20,16 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "doctor",
+    header =
+        "Checks the permissions each mode needs, and a migration's pre-flight, creating nothing.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  kubemigrate doctor -n shop", "  kubemigrate doctor -n shop -f migration.yaml"},
     sortOptions = false,
-    description = {
-      "Checks, with SelfSubjectAccessReviews, the permissions each mode needs in the namespace",
-      "and names any that are missing (exit 5). deploy/rbac has a Role per mode that grants them.",
-      "Given a migration (-f FILE, or run's flags), also runs its pre-flight without creating",
-      "anything, and names every problem that would stop it (exit 3)."
-    })
+    description =
+        "Checks, with SelfSubjectAccessReviews, the permissions each mode needs in the namespace "
+            + "and names any that are missing (exit 5). deploy/rbac has a Role per mode that grants them. "
+            + "Given a migration (-f FILE, or run's flags), also runs its pre-flight without creating "
+            + "anything, and names every problem that would stop it (exit 3).")
 final class DoctorCommand implements Callable<Integer> {
 
   @Option(

@@ -24,11 +24,17 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "exec",
+    header =
+        "Runs CMD in this pod once per app version across all replicas, and records the result.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  # in the app's init container, whose image carries Flyway:",
+      "  kubemigrate exec --app shop --version 1.4.0 -- /flyway/flyway migrate"
+    },
     sortOptions = false,
-    description = {
-      "Runs CMD once per app version across all replicas: takes the app's lock, skips if the",
-      "version is already migrated, else runs CMD, streams its output and records the result."
-    })
+    description =
+        "Runs CMD once per app version across all replicas: takes the app's lock, skips if the "
+            + "version is already migrated, else runs CMD, streams its output and records the result.")
 final class ExecCommand implements Callable<Integer> {
 
   @Mixin private AppOptions appOptions;

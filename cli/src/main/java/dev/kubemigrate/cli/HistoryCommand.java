@@ -11,12 +11,17 @@ import picocli.CommandLine.Option;
 /** {@code kubemigrate history}: every recorded migration of an app, newest first. */
 @Command(
     name = "history",
+    header = "Lists the app's recorded migrations, newest first.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  kubemigrate history -n shop --app shop",
+      "  kubemigrate history -n shop --app shop -o json"
+    },
     sortOptions = false,
-    description = {
-      "Lists the app's recorded migrations, newest first (the last "
-          + Kubemigrate.HISTORY_LIMIT
-          + " are kept)."
-    })
+    description =
+        "Lists the app's recorded migrations, newest first (the last "
+            + Kubemigrate.HISTORY_LIMIT
+            + " are kept).")
 final class HistoryCommand implements Callable<Integer> {
 
   @Option(names = "--app", required = true, paramLabel = "APP", description = "The app.")

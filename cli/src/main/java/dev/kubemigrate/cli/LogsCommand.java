@@ -13,11 +13,16 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "logs",
+    header = "Prints the last lines of a migration's log, or follows a running one with -f.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  kubemigrate logs -n shop --app shop --version 1.4.0",
+      "  kubemigrate logs -n shop --app shop --version 1.4.0 -f"
+    },
     sortOptions = false,
-    description = {
-      "Prints the last lines of a migration's log, as its record keeps them;",
-      "with -f, follows a running migration's log live until it ends."
-    })
+    description =
+        "Prints the last lines of a migration's log, as its record keeps them; "
+            + "with -f, follows a running migration's log live until it ends.")
 final class LogsCommand implements Callable<Integer> {
 
   @Mixin private AppOptions appOptions;

@@ -23,11 +23,14 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "operator",
+    header =
+        "Reconciles Migration resources (GitOps), each once per app, phase and version, until SIGTERM.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  kubemigrate operator --watch-namespace shop,billing --leader-elect"},
     sortOptions = false,
-    description = {
-      "Reconciles Migration resources (GitOps): each runs once per (app, phase,",
-      "version), with kstatus conditions in its status. Runs until SIGTERM."
-    })
+    description =
+        "Reconciles Migration resources (GitOps): each runs once per (app, phase, "
+            + "version), with kstatus conditions in its status. Runs until SIGTERM.")
 final class OperatorCommand implements Callable<Integer> {
 
   @Option(

@@ -19,11 +19,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "render",
+    header = "Prints the Job that run would create, as YAML, without touching a cluster.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  kubemigrate render --app shop --version 1.4.0 --image registry.example/shop-migrations:1.4.0",
+      "  kubemigrate render -f migration.yaml > job.yaml"
+    },
     sortOptions = false,
-    description = {
-      "Prints the Job that 'kubemigrate run' would create, as YAML, without touching a cluster.",
-      "Values of secret-looking env vars (PASSWORD, TOKEN, SECRET, ...) are redacted."
-    })
+    description =
+        "Prints the Job that 'kubemigrate run' would create, as YAML, without touching a cluster. "
+            + "Values of secret-looking env vars (PASSWORD, TOKEN, SECRET, ...) are redacted.")
 final class RenderCommand implements Callable<Integer> {
 
   @Mixin private MigrationOptions migration;

@@ -28,11 +28,18 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "run",
+    header =
+        "Runs the migration as a Kubernetes Job, once per app, phase and version, and streams its log.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  kubemigrate run -n shop --app shop --version 1.4.0 \\",
+      "      --image registry.example/shop-migrations:1.4.0 --env-from secret/shop-db --timeout 10m",
+      "  kubemigrate run -n shop -f migration.yaml -o json"
+    },
     sortOptions = false,
-    description = {
-      "Runs the migration as a Kubernetes Job, once per app, phase and version; streams its log",
-      "and exits with a code that says what happened (see the README's exit-code table)."
-    })
+    description =
+        "Runs the migration as a Kubernetes Job, once per app, phase and version; streams its log "
+            + "and exits with a code that says what happened (see the README's exit-code table).")
 final class RunCommand implements Callable<Integer> {
 
   @Mixin private MigrationOptions migration;

@@ -16,6 +16,12 @@ import picocli.CommandLine.Option;
 /** {@code kubemigrate status}: where the migration of a version (or the app's latest) stands. */
 @Command(
     name = "status",
+    header = "Shows the record of a version's migration, or the app's latest one per phase.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  kubemigrate status -n shop --app shop",
+      "  kubemigrate status -n shop --app shop --version 1.4.0 -o json"
+    },
     sortOptions = false,
     description = "Shows the record of a version's migration, or the app's latest one per phase.")
 final class StatusCommand implements Callable<Integer> {

@@ -22,12 +22,17 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "wait-for-db",
+    header = "Waits until the database that CMD will use accepts connections.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  kubemigrate wait-for-db --db-timeout 2m -- /flyway/flyway migrate",
+      "  kubemigrate wait-for-db --db postgres://db.shop:5432/shop"
+    },
     sortOptions = false,
-    description = {
-      "Waits until the database that CMD will use accepts connections (read from CMD's",
-      "-url/--url/-database, FLYWAY_URL, LIQUIBASE_COMMAND_URL, DATABASE_URL or PGHOST; or --db).",
-      "Exits 0 then, or 3 (DatabaseUnreachable) at --db-timeout. Needs no cluster."
-    })
+    description =
+        "Waits until the database that CMD will use accepts connections (read from CMD's "
+            + "-url/--url/-database, FLYWAY_URL, LIQUIBASE_COMMAND_URL, DATABASE_URL or PGHOST; or --db). "
+            + "Exits 0 then, or 3 (DatabaseUnreachable) at --db-timeout. Needs no cluster.")
 final class WaitForDbCommand implements Callable<Integer> {
 
   @Option(

@@ -105,6 +105,35 @@ class KubemigrateCommandTest {
         .isEqualTo(2);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("commandNames")
+  @DisplayName(
+      "Each command's summary in --help is one whole sentence, and its own help has an example of"
+          + " it")
+  void eachCommandHasASentenceAndAnExample(String name) {
+    // The top-level list: the summary, joined from its wrapped lines, ends the sentence
+    String list = run("--help").out();
+    String entry = list.substring(list.indexOf("\n  " + name + " ") + 1);
+    StringBuilder summary = new StringBuilder();
+    for (String line : entry.lines().toList()) {
+      if (summary.length() > 0 && !line.startsWith("                ")) {
+        break;
+      }
+      summary.append(summary.length() == 0 ? line.substring(2 + name.length()) : line).append(' ');
+    }
+    String sentence = summary.toString().strip().replaceAll("\\s+", " ");
+    assertThat(sentence).matches("[A-Z][^.]*[^ ,;:]\\.").doesNotContain("(app, phase,");
+    // Its own help: the same sentence first, and an example that calls it
+    Result help = run(name, "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out().replaceAll("\\s+", " ")).startsWith(sentence);
+    assertThat(help.out()).contains("Examples:").contains("  kubemigrate " + name + " ");
+  }
+
+  static java.util.stream.Stream<String> commandNames() {
+    return KubemigrateCommand.COMMANDS.keySet().stream();
+  }
+
   private static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
