@@ -7,6 +7,7 @@ import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.Tool;
+import dev.kubemigrate.api.Webhooks;
 import dev.kubemigrate.engine.Kubemigrate;
 import java.time.Clock;
 import java.util.List;
@@ -83,6 +84,15 @@ final class ExecCommand implements Callable<Integer> {
       })
   private String tool;
 
+  @Option(
+      names = "--notify",
+      paramLabel = "URL",
+      description =
+          "When the run this replica does ends, post its result to URL: Slack-compatible JSON"
+              + " (text plus fields); repeatable; also $KUBEMIGRATE_NOTIFY. Never changes the"
+              + " result or the exit code.")
+  private List<String> notify = new java.util.ArrayList<>();
+
   @Mixin private ClusterOptions cluster;
 
   @Mixin private HelpOption help;
@@ -101,6 +111,7 @@ final class ExecCommand implements Callable<Integer> {
     var limit = Durations.parse(timeout, "--timeout");
     var dbLimit = Durations.parse(dbTimeout, "--db-timeout", true);
     Tool.parse(tool, "--tool");
+    List<String> urls = Webhooks.urls(notify, System.getenv("KUBEMIGRATE_NOTIFY"), "--notify");
     if (database != null) {
       DatabaseAddress.find(database, command, Map.of()); // a bad --db: exit 2 before connecting
     }
@@ -126,7 +137,8 @@ final class ExecCommand implements Callable<Integer> {
                       database,
                       dbLimit,
                       System.getenv(),
-                      tool),
+                      tool,
+                      urls),
                   reporter);
       // SIGTERM (the pod is deleted) stops the command too, records Interrupted, exits 130.
       Interrupts.onInterrupt(call::interrupt);

@@ -5,6 +5,7 @@ import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
 import dev.kubemigrate.api.PreflightMode;
+import dev.kubemigrate.api.Webhooks;
 import dev.kubemigrate.file.MigrationFile;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
@@ -171,6 +172,15 @@ final class MigrationOptions {
   private String tool;
 
   @Option(
+      names = "--notify",
+      paramLabel = "URL",
+      description =
+          "When a run this call started ends, post its result to URL: Slack-compatible JSON (text"
+              + " plus fields); repeatable; also $KUBEMIGRATE_NOTIFY and spec.notify. Never"
+              + " changes the result or the exit code.")
+  private List<String> notify = new ArrayList<>();
+
+  @Option(
       names = "--wait-for-db",
       description =
           "Before the migration starts, its pod waits for the database to accept connections (an"
@@ -293,6 +303,11 @@ final class MigrationOptions {
     if (tool != null) {
       spec.tool(tool);
     }
+    List<String> urls =
+        new ArrayList<>(fromFile == null ? List.of() : fromFile.spec().notifyUrls());
+    urls.addAll(notify);
+    spec.notifyUrls(
+        Webhooks.urls(urls, System.getenv("KUBEMIGRATE_NOTIFY"), "--notify, spec.notify"));
     applyCommandAndArgs(spec);
     return spec.build().validate();
   }

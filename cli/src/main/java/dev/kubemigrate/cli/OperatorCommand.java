@@ -3,6 +3,7 @@ package dev.kubemigrate.cli;
 import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
+import dev.kubemigrate.api.Webhooks;
 import dev.kubemigrate.operator.KubemigrateOperator;
 import dev.kubemigrate.operator.OperatorSettings;
 import java.time.Clock;
@@ -70,6 +71,14 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Namespace of the Lease (default: $POD_NAMESPACE, else -n's).")
   private String leaseNamespace;
 
+  @Option(
+      names = "--notify",
+      paramLabel = "URL",
+      description =
+          "Post every Migration's result to URL when its run ends, beside its spec.notify:"
+              + " Slack-compatible JSON; repeatable; also $KUBEMIGRATE_NOTIFY.")
+  private List<String> notify = new ArrayList<>();
+
   @Mixin private ClusterOptions cluster;
 
   @Mixin private HelpOption help;
@@ -92,6 +101,7 @@ final class OperatorCommand implements Callable<Integer> {
     for (String ns : watchNamespaces) {
       namespaces.add(MigrationSpec.validateLabel(ns, "--watch-namespace"));
     }
+    List<String> urls = Webhooks.urls(notify, System.getenv("KUBEMIGRATE_NOTIFY"), "--notify");
     try (ClusterOptions.Connected connected = cluster.connect(null)) {
       if (!allNamespaces && namespaces.isEmpty()) {
         namespaces.add(connected.namespace());
@@ -107,7 +117,8 @@ final class OperatorCommand implements Callable<Integer> {
               maxConcurrentRuns,
               metricsPort,
               lease,
-              envOr("POD_NAME", RunCommand.hostname()));
+              envOr("POD_NAME", RunCommand.hostname()),
+              urls);
       CompletableFuture<ExitCode> done = new CompletableFuture<>();
       try (KubemigrateOperator operator =
           new KubemigrateOperator(connected.client(), settings, Clock.systemUTC())) {

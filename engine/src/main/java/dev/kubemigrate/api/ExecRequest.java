@@ -17,6 +17,7 @@ import java.util.Map;
  *     command runs; zero: not at all
  * @param environment the command's environment, where the tool's own settings name the database
  * @param tool the migration tool whose output is read ({@link Tool#parse}); null: auto
+ * @param notifyUrls the URLs that a run this call finishes posts its result to ({@link Webhooks})
  */
 public record ExecRequest(
     String namespace,
@@ -31,11 +32,13 @@ public record ExecRequest(
     String database,
     Duration databaseTimeout,
     Map<String, String> environment,
-    String tool) {
+    String tool,
+    List<String> notifyUrls) {
 
   public ExecRequest {
     command = List.copyOf(command);
     environment = Map.copyOf(environment);
+    notifyUrls = notifyUrls == null ? List.of() : List.copyOf(notifyUrls);
   }
 
   /** The database the command will use, or why none is known. */

@@ -60,6 +60,8 @@ import java.util.regex.Pattern;
  * @param waitForDatabase whether, and how, the Job's pod waits for the migration's database to
  *     accept connections before the migration starts (an init container of kubemigrate's own
  *     image); null: it does not wait
+ * @param notifyUrls the URLs that a finished run posts its result to ({@code --notify}): not part
+ *     of the migration's identity (the spec hash)
  * @param tool the migration tool whose output is read for states of its tables that need a person
  *     ({@link Tool#parse}: auto, flyway, liquibase, golang-migrate, none); null: auto
  */
@@ -88,7 +90,8 @@ public record MigrationSpec(
     Duration rolloutTimeout,
     String compatibleFrom,
     WaitForDatabase waitForDatabase,
-    String tool) {
+    String tool,
+    List<String> notifyUrls) {
 
   /**
    * The Job's pod waits for the migration's database before the migration starts: an init container
@@ -168,6 +171,7 @@ public record MigrationSpec(
     rolloutTimeout = rolloutTimeout == null ? DEFAULT_ROLLOUT_TIMEOUT : rolloutTimeout;
     compatibleFrom = blankToNull(compatibleFrom);
     tool = blankToNull(tool);
+    notifyUrls = notifyUrls == null ? List.of() : List.copyOf(notifyUrls);
   }
 
   /** Whether the post phase waits for a rollout. */
@@ -207,7 +211,8 @@ public record MigrationSpec(
         .rolloutTimeout(rolloutTimeout)
         .compatibleFrom(compatibleFrom)
         .waitForDatabase(waitForDatabase)
-        .tool(tool);
+        .tool(tool)
+        .notifyUrls(notifyUrls);
   }
 
   private void validateWaitForDatabase() {
@@ -307,6 +312,7 @@ public record MigrationSpec(
     }
     validateWaitForDatabase();
     Tool.parse(tool, "--tool, spec.tool");
+    notifyUrls.forEach(url -> Webhooks.check(url, "--notify, spec.notify"));
     if (compatibleFrom != null && phase == Phase.PRE) {
       throw KubemigrateException.usage(
           "--compatible-from (spec.compatibleFrom) is for the post and down phases: a pre phase"
@@ -569,6 +575,12 @@ public record MigrationSpec(
     private String compatibleFrom;
     private WaitForDatabase waitForDatabase;
     private String tool;
+    private List<String> notifyUrls = new ArrayList<>();
+
+    public Builder notifyUrls(List<String> notifyUrls) {
+      this.notifyUrls = list(notifyUrls);
+      return this;
+    }
 
     public Builder tool(String tool) {
       this.tool = tool;
@@ -764,7 +776,8 @@ public record MigrationSpec(
           rolloutTimeout,
           compatibleFrom,
           waitForDatabase,
-          tool);
+          tool,
+          notifyUrls);
     }
 
     private static <T> List<T> list(List<T> list) {

@@ -16,6 +16,7 @@ import dev.kubemigrate.database.JdbcTarget;
 import dev.kubemigrate.job.RunNames;
 import dev.kubemigrate.lock.AppLock;
 import dev.kubemigrate.names.Hashing;
+import dev.kubemigrate.notify.Notifier;
 import dev.kubemigrate.record.FloorStore;
 import dev.kubemigrate.record.LogTail;
 import dev.kubemigrate.record.RecordStore;
@@ -84,6 +85,12 @@ public final class ExecEngine {
    * decided again, and done, by its holder.
    */
   public RunOutcome exec(ExecRequest req) {
+    RunOutcome outcome = execOnce(req);
+    Notifier.afterRun(outcome, req.notifyUrls(), req.namespace(), listener);
+    return outcome;
+  }
+
+  private RunOutcome execOnce(ExecRequest req) {
     RecordStore store = new RecordStore(client, req.namespace());
     Decisions.Ask ask =
         new Decisions.Ask(

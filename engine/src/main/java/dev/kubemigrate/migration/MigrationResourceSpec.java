@@ -95,7 +95,13 @@ public record MigrationResourceSpec(
             "The migration tool whose output is read for states of its tables that need a person:"
                 + " auto (default: from the image or command), flyway, liquibase, golang-migrate,"
                 + " none.")
-        String tool) {
+        String tool,
+    @JsonProperty("notify")
+        @JsonPropertyDescription(
+            "URLs that the run posts its result to when it ends: Slack-compatible JSON (text"
+                + " plus fields); the operator's --notify URLs are added. Never changes the"
+                + " result.")
+        List<String> notifyUrls) {
 
   /** {@code spec.waitForDatabase}: see {@link MigrationSpec.WaitForDatabase}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -147,6 +153,7 @@ public record MigrationResourceSpec(
                     waitForDatabase.url(),
                     waitForDatabase.image()))
         .tool(tool)
+        .notifyUrls(notifyUrls)
         .build();
   }
 

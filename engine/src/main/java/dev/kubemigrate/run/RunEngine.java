@@ -25,6 +25,7 @@ import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.kube.ServerVersion;
 import dev.kubemigrate.kube.SharedReads;
 import dev.kubemigrate.lock.AppLock;
+import dev.kubemigrate.notify.Notifier;
 import dev.kubemigrate.preflight.Preflight;
 import dev.kubemigrate.preflight.PreflightRules;
 import dev.kubemigrate.record.FloorStore;
@@ -162,6 +163,13 @@ public final class RunEngine {
    * decide again; then do it. Starts over whenever another caller got there first.
    */
   public RunOutcome run(RunRequest request) {
+    RunOutcome outcome = runOnce(request);
+    // The caller that ran it to its end tells the spec's webhooks; never changes the outcome.
+    Notifier.afterRun(outcome, request.spec().notifyUrls(), request.namespace(), listener);
+    return outcome;
+  }
+
+  private RunOutcome runOnce(RunRequest request) {
     MigrationSpec spec = request.spec();
     RecordStore store = new RecordStore(client, request.namespace(), records);
     Decisions.Ask ask =

@@ -20,6 +20,7 @@ import dev.kubemigrate.record.RecordStore;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,6 +92,73 @@ class ExecEngineMockServerTest {
     assertThat(again.exitCode()).isEqualTo(ExitCode.SUCCEEDED);
     assertThat(again.summary()).contains("already migrated").contains("pod/replica-a");
     assertThat(runs()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "--notify: the replica that ran the version posts one message, the replicas that find it"
+          + " done post none, and a receiver that is down changes no exit code")
+  void notifiesOncePerRun() throws Exception {
+    List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+    com.sun.net.httpserver.HttpServer receiver =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    receiver.createContext(
+        "/",
+        x -> {
+          bodies.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          x.sendResponseHeaders(200, -1);
+          x.close();
+        });
+    receiver.start();
+    try {
+      List<String> urls =
+          List.of("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook/s3cr3t");
+      List<String> command = appending("echo applied");
+      List<String> said = Collections.synchronizedList(new ArrayList<>());
+      RunOutcome ran =
+          engine(saying(said)).exec(notifying(request("1.0", command, "replica-a"), urls));
+      RunOutcome found = engine().exec(notifying(request("1.0", command, "replica-b"), urls));
+      assertThat(ran.how()).isEqualTo(RunOutcome.How.RAN);
+      assertThat(found.how()).isEqualTo(RunOutcome.How.ALREADY_SUCCEEDED);
+      assertThat(bodies).hasSize(1);
+      assertThat(bodies.get(0))
+          .contains("\"app\":\"shop\"", "\"version\":\"1.0\"", "\"state\":\"Succeeded\"")
+          .contains("\"job\":\"pod/replica-a\"");
+      assertThat(said)
+          .anyMatch(l -> l.startsWith("notified http://127.0.0.1:") && !l.contains("s3cr3t"));
+    } finally {
+      receiver.stop(0);
+    }
+    // Nothing listens any more: the next version still succeeds, with a warning
+    List<String> said = Collections.synchronizedList(new ArrayList<>());
+    RunOutcome unheard =
+        engine(saying(said))
+            .exec(
+                notifying(
+                    request("2.0", appending("echo applied"), "replica-a"),
+                    List.of(
+                        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook/s3cr3t")));
+    assertThat(unheard.exitCode()).isEqualTo(ExitCode.SUCCEEDED);
+    assertThat(said).anyMatch(l -> l.startsWith("warning: could not notify"));
+  }
+
+  private static ExecRequest notifying(ExecRequest r, List<String> urls) {
+    return new ExecRequest(
+        r.namespace(),
+        r.app(),
+        r.phase(),
+        r.version(),
+        r.command(),
+        r.identity(),
+        r.lockKey(),
+        r.startedBy(),
+        r.timeout(),
+        r.database(),
+        r.databaseTimeout(),
+        r.environment(),
+        r.tool(),
+        urls);
   }
 
   @Test
@@ -406,7 +474,8 @@ class ExecEngineMockServerTest {
         db,
         dbTimeout,
         env,
-        null);
+        null,
+        List.of());
   }
 
   private static RunListener saying(List<String> said) {
@@ -468,7 +537,8 @@ class ExecEngineMockServerTest {
         null,
         Duration.ZERO,
         java.util.Map.of(),
-        null);
+        null,
+        List.of());
   }
 
   /** The spec hash that exec stores for a command. */

@@ -49,6 +49,7 @@ public final class KubemigrateOperator implements AutoCloseable {
             settings.maxConcurrentRuns(),
             metrics,
             settings.allNamespaces() ? List.of() : List.copyOf(settings.namespaces()));
+    this.reconciler.notifyAlso(settings.notifyUrls());
   }
 
   /**

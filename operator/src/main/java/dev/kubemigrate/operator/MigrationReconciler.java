@@ -159,6 +159,23 @@ public final class MigrationReconciler implements Reconciler<Migration> {
             .build();
   }
 
+  /** The operator's {@code --notify} URLs, added to every Migration's {@code spec.notify}. */
+  private volatile List<String> operatorNotify = List.of();
+
+  void notifyAlso(List<String> urls) {
+    operatorNotify = List.copyOf(urls);
+  }
+
+  private MigrationSpec withOperatorDefaults(MigrationSpec spec) {
+    MigrationSpec s = withOwnImage(spec);
+    if (operatorNotify.isEmpty()) {
+      return s;
+    }
+    java.util.LinkedHashSet<String> urls = new java.util.LinkedHashSet<>(s.notifyUrls());
+    urls.addAll(operatorNotify);
+    return s.toBuilder().notifyUrls(List.copyOf(urls)).build();
+  }
+
   /** namespace/record-name of the Migration's run, when its spec can be read. */
   private static Optional<String> recordKey(Migration m) {
     try {
@@ -222,7 +239,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
       if (m.getSpec() == null) {
         throw KubemigrateException.usage("spec is missing");
       }
-      spec = withOwnImage(m.getSpec().toMigrationSpec()).validate();
+      spec = withOperatorDefaults(m.getSpec().toMigrationSpec()).validate();
       wanted = m.getSpec().wantedAttempt();
       preflight = m.getSpec().preflightMode();
     } catch (KubemigrateException e) {

@@ -1,5 +1,6 @@
 package dev.kubemigrate.operator;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,18 +12,22 @@ import java.util.Set;
  *     none
  * @param leaseNamespace the namespace of the leader-election Lease; null: no leader election
  * @param identity this replica's name, in the Lease, the records and the Events
+ * @param notifyUrls URLs every Migration's finished run posts its result to, beside its own {@code
+ *     spec.notify}
  */
 public record OperatorSettings(
     Set<String> namespaces,
     int maxConcurrentRuns,
     int metricsPort,
     String leaseNamespace,
-    String identity) {
+    String identity,
+    List<String> notifyUrls) {
 
   public static final String LEASE_NAME = "kubemigrate-operator";
 
   public OperatorSettings {
     namespaces = Set.copyOf(namespaces);
+    notifyUrls = notifyUrls == null ? List.of() : List.copyOf(notifyUrls);
     if (maxConcurrentRuns < 1) {
       throw new IllegalArgumentException("maxConcurrentRuns must be 1 or more");
     }

@@ -198,6 +198,7 @@ class MigrationReconcilerMockServerTest {
             null,
             null,
             null,
+            null,
             null));
     return m;
   }
