@@ -3,8 +3,6 @@ package dev.kubemigrate.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.RunRecord;
@@ -20,8 +18,6 @@ final class RecordView {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
   private RecordView() {}
 
@@ -72,9 +68,7 @@ final class RecordView {
 
   static String serialize(Object value, String format) {
     try {
-      return format.equals("yaml")
-          ? YAML.writeValueAsString(value)
-          : JSON.writeValueAsString(value);
+      return format.equals("yaml") ? KubectlYaml.write(value) : JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

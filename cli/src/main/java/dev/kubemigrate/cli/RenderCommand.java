@@ -5,6 +5,7 @@ import dev.kubemigrate.engine.Kubemigrate;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,8 +42,8 @@ final class RenderCommand implements Callable<Integer> {
 
   private final KubernetesSerialization serialization;
 
-  // Every string is quoted: unquoted, YAML 1.1 readers such as kubectl's take values like 0755,
-  // 1e3 or 1:20 for numbers, and a label or env value must stay a string.
+  // Printed as kubectl prints YAML (KubectlYaml): plain strings bare, quotes only where a reader
+  // would take a value such as 0755, 1e3, 1:20 or yes for a number or a boolean.
   RenderCommand() {
     this(new KubernetesSerialization());
   }
@@ -63,7 +64,7 @@ final class RenderCommand implements Callable<Integer> {
       out.println(
           "# Values of secret-looking env vars are redacted: " + String.join(", ", redacted));
     }
-    out.print(serialization.asYaml(Kubemigrate.redacted(job)));
+    out.print(KubectlYaml.write(serialization.convertValue(Kubemigrate.redacted(job), Map.class)));
     out.flush();
     return 0;
   }

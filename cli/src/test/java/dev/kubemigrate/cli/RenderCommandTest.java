@@ -459,7 +459,8 @@ class RenderCommandTest {
     // Then
     assertThat(result.exitCode()).isZero();
     assertThat(result.out())
-        .startsWith("Usage: kubemigrate render")
+        .startsWith("Prints the Job that run would create")
+        .contains("Usage: kubemigrate render")
         .contains(
             "--app=APP",
             "--version=VER",
