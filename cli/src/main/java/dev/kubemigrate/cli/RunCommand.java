@@ -83,6 +83,15 @@ final class RunCommand implements Callable<Integer> {
       description = "Print one JSON result object on stdout (the migration's log goes to stderr).")
   private String output;
 
+  @Option(
+      names = "--dotenv",
+      paramLabel = "FILE",
+      description =
+          "Also write the result to FILE as KEY=VALUE lines (KUBEMIGRATE_STATE, _EXIT_CODE,"
+              + " _REASON, _JOB, _DURATION_SECONDS, _SCHEMA_BEFORE, _SCHEMA_AFTER, ...): a GitLab"
+              + " dotenv report, or a file to source.")
+  private java.nio.file.Path dotenv;
+
   @Mixin private HelpOption help;
 
   @Override
@@ -91,6 +100,14 @@ final class RunCommand implements Callable<Integer> {
     MigrationSpec spec = migration.toSpec();
     boolean deleteOnInterrupt = parseOnInterrupt(onInterrupt);
     boolean json = parseOutput(output);
+    if (dotenv != null
+        && dotenv.toAbsolutePath().getParent() != null
+        && !java.nio.file.Files.isDirectory(dotenv.toAbsolutePath().getParent())) {
+      throw KubemigrateException.usage(
+          "invalid --dotenv %s: its directory does not exist; give a file in an existing"
+              + " directory",
+          dotenv);
+    }
     String lock = lockKey == null ? null : MigrationSpec.validateLabel(lockKey, "--lock");
     PreflightMode preflightMode =
         preflight == null
@@ -142,6 +159,9 @@ final class RunCommand implements Callable<Integer> {
       reporter.summary(outcome);
       if (json) {
         stdout.println(OutcomeJson.of(outcome, namespace));
+      }
+      if (dotenv != null) {
+        DotenvReport.write(dotenv, outcome, reporter);
       }
       stdout.flush();
       StepSummary.write(System.getenv("GITHUB_STEP_SUMMARY"), outcome, namespace, reporter);
