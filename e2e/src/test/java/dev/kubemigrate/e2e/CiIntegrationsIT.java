@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubemigrate.version.KubemigrateVersion;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -26,8 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalCluster.class)
 class CiIntegrationsIT {
-
-  private record Ran(int exitCode, String output) {}
 
   private Path root;
   private Path tools;
@@ -56,11 +51,13 @@ class CiIntegrationsIT {
           + " migrates, writes the outputs and fails the job on a failed migration")
   void githubAction(Kubemigrate km, TestNamespace ns) throws Exception {
     // The action and the workflow, validated; a broken workflow is not
-    assertThat(sh(root, Map.of(), tools.resolve("action-validator").toString(), "action.yml"))
-        .extracting(Ran::exitCode)
+    assertThat(
+            Processes.run(
+                root, Map.of(), tools.resolve("action-validator").toString(), "action.yml"))
+        .extracting(Processes.Ran::exitCode)
         .isEqualTo(0);
     assertThat(
-            sh(
+            Processes.run(
                     root,
                     Map.of(),
                     tools.resolve("action-validator").toString(),
@@ -72,8 +69,10 @@ class CiIntegrationsIT {
         broken,
         Files.readString(root.resolve("examples/github/deploy.yml"))
             .replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest"));
-    assertThat(sh(root, Map.of(), tools.resolve("action-validator").toString(), broken.toString()))
-        .extracting(Ran::exitCode)
+    assertThat(
+            Processes.run(
+                root, Map.of(), tools.resolve("action-validator").toString(), broken.toString()))
+        .extracting(Processes.Ran::exitCode)
         .isNotEqualTo(0);
 
     // The step, as a runner runs it: inputs as INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
@@ -83,7 +82,7 @@ class CiIntegrationsIT {
         "sh\n-c\necho 'Flyway OSS Edition 11.8.2 by Redgate'; echo 'Current version of schema"
             + " \"public\": 2'; echo 'Successfully applied 1 migration to schema \"public\", now at"
             + " version v3 (execution time 00:00.010s)'");
-    Ran ok = sh(root, env, root.resolve("action/run").toString());
+    Processes.Ran ok = Processes.run(root, env, root.resolve("action/run").toString());
     assertThat(ok.exitCode()).as(ok.output()).isZero();
     Map<String, String> outputs = outputs(Path.of(env.get("GITHUB_OUTPUT")));
     assertThat(outputs)
@@ -102,7 +101,7 @@ class CiIntegrationsIT {
     // A failed migration: the step fails, with the reason as an error annotation and outputs
     Map<String, String> failing = runner(km, ns, "2");
     failing.put("INPUT_COMMAND", "sh\n-c\necho 'ERROR: relation orders already exists'; exit 1");
-    Ran failed = sh(root, failing, root.resolve("action/run").toString());
+    Processes.Ran failed = Processes.run(root, failing, root.resolve("action/run").toString());
     assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
     assertThat(failed.output()).contains("::error title=kubemigrate Error::");
     assertThat(outputs(Path.of(failing.get("GITHUB_OUTPUT"))))
@@ -160,8 +159,8 @@ class CiIntegrationsIT {
                 "component: $CI_SERVER_FQDN/kubemigrate/kubemigrate/migrate@0.1.0",
                 "local: templates/migrate.yml"));
     commit(example);
-    Ran listed =
-        sh(
+    Processes.Ran listed =
+        Processes.run(
             example,
             Map.of(),
             tools.resolve("gitlab-ci-local").toString(),
@@ -176,7 +175,7 @@ class CiIntegrationsIT {
         .containsPattern("kubemigrate-migrate +migrate")
         .containsPattern("deploy +deploy .*\\[kubemigrate-migrate\\]");
 
-    Ran ok = pipeline(km, ns, "1", "sh -c true");
+    Processes.Ran ok = pipeline(km, ns, "1", "sh -c true");
     assertThat(ok.exitCode()).as(ok.output()).isZero();
     assertThat(ok.output())
         .contains("kubemigrate-migrate")
@@ -185,7 +184,7 @@ class CiIntegrationsIT {
         .containsPattern("PASS +kubemigrate-migrate")
         .containsPattern("PASS +deploy");
 
-    Ran failed = pipeline(km, ns, "2", "false");
+    Processes.Ran failed = pipeline(km, ns, "2", "false");
     assertThat(failed.exitCode()).as(failed.output()).isNotZero();
     assertThat(failed.output())
         .contains("FAILED: migration of shop 2 (pre) failed")
@@ -198,7 +197,7 @@ class CiIntegrationsIT {
    * A project whose .gitlab-ci.yml includes the component (locally: gitlab-ci-local cannot fetch
    * from a GitLab instance) and a deploy job that needs it; the migration runs {@code command}.
    */
-  private Ran pipeline(Kubemigrate km, TestNamespace ns, String version, String command)
+  private Processes.Ran pipeline(Kubemigrate km, TestNamespace ns, String version, String command)
       throws Exception {
     Path project = Files.createTempDirectory(dir, "project");
     Files.createDirectories(project.resolve("templates"));
@@ -227,7 +226,7 @@ class CiIntegrationsIT {
     commit(project);
     Map<String, String> env = new HashMap<>();
     env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
-    return sh(
+    return Processes.run(
         project,
         env,
         tools.resolve("gitlab-ci-local").toString(),
@@ -240,9 +239,9 @@ class CiIntegrationsIT {
 
   /** gitlab-ci-local reads a git repository. */
   private static void commit(Path project) throws Exception {
-    sh(project, Map.of(), "git", "init", "-q");
-    sh(project, Map.of(), "git", "add", "-A");
-    sh(
+    Processes.run(project, Map.of(), "git", "init", "-q");
+    Processes.run(project, Map.of(), "git", "add", "-A");
+    Processes.run(
         project,
         Map.of(),
         "git",
@@ -253,17 +252,5 @@ class CiIntegrationsIT {
         "commit",
         "-qm",
         "pipeline");
-  }
-
-  private static Ran sh(Path dir, Map<String, String> env, String... command)
-      throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir.toFile());
-    pb.redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
-    return new Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 }

@@ -7,14 +7,11 @@ import dev.kubemigrate.migration.Migration;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,8 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalCluster.class)
 class HelmInstallIT {
-
-  private record Ran(int exitCode, String output) {}
 
   @Test
   @DisplayName(
@@ -67,7 +62,7 @@ class HelmInstallIT {
             "--set", "resources.requests.cpu=10m");
     try {
       // When helm installs the chart
-      Ran install =
+      Processes.Ran install =
           helm(
               km,
               concat(
@@ -103,7 +98,7 @@ class HelmInstallIT {
               () -> !client.batch().v1().jobs().inNamespace(ns.name()).list().getItems().isEmpty());
 
       // When helm upgrades the release to the new tag while the Migration runs
-      Ran upgrade =
+      Processes.Ran upgrade =
           helm(
               km,
               concat(
@@ -143,7 +138,7 @@ class HelmInstallIT {
           .hasSize(1);
 
       // When helm uninstalls it
-      Ran uninstall = helm(km, List.of("uninstall", release, "-n", ns.name(), "--wait"));
+      Processes.Ran uninstall = helm(km, List.of("uninstall", release, "-n", ns.name(), "--wait"));
       assertThat(uninstall.exitCode()).as(uninstall.output()).isZero();
       // Then the operator is gone; the Migration and its record stay (the CRD too: helm keeps CRDs)
       assertThat(client.apps().deployments().inNamespace(ns.name()).withName(deployment).get())
@@ -163,8 +158,8 @@ class HelmInstallIT {
     Path root = Scripts.ofProject().root();
     Map<String, String> env = Map.of("KUBECONFIG", km.kubeconfig().toString());
     try {
-      Ran apply =
-          run(
+      Processes.Ran apply =
+          Processes.run(
               root,
               env,
               "kubectl",
@@ -188,8 +183,8 @@ class HelmInstallIT {
           .isNotNull();
     } finally {
       // Not the CRD: the other tests' Migrations live on it
-      Ran delete =
-          run(
+      Processes.Ran delete =
+          Processes.run(
               root,
               env,
               "kubectl",
@@ -218,7 +213,7 @@ class HelmInstallIT {
     return images.stream().distinct().toList();
   }
 
-  private static Ran helm(Kubemigrate km, List<String> args) throws Exception {
+  private static Processes.Ran helm(Kubemigrate km, List<String> args) throws Exception {
     Scripts scripts = Scripts.ofProject();
     List<String> command = new ArrayList<>();
     command.add(scripts.root().resolve("scripts/helm-template").toString());
@@ -226,7 +221,7 @@ class HelmInstallIT {
     command.addAll(args);
     command.add("--kubeconfig");
     command.add(km.kubeconfig().toString());
-    return run(scripts.root(), Map.of(), command.toArray(String[]::new));
+    return Processes.run(scripts.root(), Map.of(), command.toArray(String[]::new));
   }
 
   @SafeVarargs
@@ -236,17 +231,5 @@ class HelmInstallIT {
       all.addAll(l);
     }
     return all;
-  }
-
-  private static Ran run(Path dir, Map<String, String> env, String... command)
-      throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir.toFile());
-    pb.redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
-    return new Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 }

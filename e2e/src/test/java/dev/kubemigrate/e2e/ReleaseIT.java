@@ -3,13 +3,9 @@ package dev.kubemigrate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubemigrate.version.KubemigrateVersion;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,8 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalCluster.class)
 class ReleaseIT {
-
-  private record Ran(int exitCode, String output) {}
 
   @Test
   @DisplayName(
@@ -35,11 +29,14 @@ class ReleaseIT {
     Path dir = Files.createTempDirectory("kubemigrate-release");
     try {
       // The download's own checksum, then the files' inside it
-      assertThat(sh(target, Map.of(), "sha256sum", "-c", name + ".tar.gz.sha256").exitCode())
+      assertThat(
+              Processes.run(target, Map.of(), "sha256sum", "-c", name + ".tar.gz.sha256")
+                  .exitCode())
           .isZero();
-      assertThat(sh(dir, Map.of(), "tar", "xzf", tarball.toString()).exitCode()).isZero();
+      assertThat(Processes.run(dir, Map.of(), "tar", "xzf", tarball.toString()).exitCode())
+          .isZero();
       Path release = dir.resolve(name);
-      Ran sums = sh(release, Map.of(), "sha256sum", "-c", "SHA256SUMS");
+      Processes.Ran sums = Processes.run(release, Map.of(), "sha256sum", "-c", "SHA256SUMS");
       assertThat(sums.exitCode()).as(sums.output()).isZero();
       assertThat(sums.output())
           .contains(
@@ -51,12 +48,12 @@ class ReleaseIT {
               "PATH", release.resolve("bin") + ":" + System.getenv("PATH"),
               "KUBECONFIG", km.kubeconfig().toString(),
               "XDG_CACHE_HOME", dir.resolve("cache").toString());
-      assertThat(sh(dir, env, "kubectl", "plugin", "list").output())
+      assertThat(Processes.run(dir, env, "kubectl", "plugin", "list").output())
           .contains(release.resolve("bin/kubectl-kubemigrate").toString());
-      assertThat(sh(dir, env, "kubectl", "kubemigrate", "--version").output())
+      assertThat(Processes.run(dir, env, "kubectl", "kubemigrate", "--version").output())
           .startsWith("kubemigrate " + KubemigrateVersion.current());
-      Ran run =
-          sh(
+      Processes.Ran run =
+          Processes.run(
               dir,
               env,
               "kubectl",
@@ -82,17 +79,5 @@ class ReleaseIT {
     } finally {
       LocalCluster.deleteTree(dir);
     }
-  }
-
-  private static Ran sh(Path dir, Map<String, String> env, String... command)
-      throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir.toFile());
-    pb.redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("finished").isTrue();
-    return new Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 }
