@@ -55,8 +55,7 @@ class NotifierTest {
 
   private List<String> send(String... urls) {
     List<String> said = Collections.synchronizedList(new ArrayList<>());
-    new Notifier(Duration.ofMillis(20))
-        .send(List.of(urls), Map.of("text", "shop 1 migrated", "app", "shop"), listener(said));
+    new Notifier(Duration.ofMillis(20)).send(List.of(urls), message(), listener(said));
     return said;
   }
 
@@ -124,6 +123,14 @@ class NotifierTest {
     List<String> said = send(url, url.replace("secret-token-7", "other"), "http://127.0.0.1:1/x");
     assertThat(calls).hasValue(2);
     assertThat(said).hasSize(3).filteredOn(l -> l.startsWith("notified")).hasSize(2);
+  }
+
+  /** The payload, its fields in order as a Notification's are (text first). */
+  private static Map<String, Object> message() {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("text", "shop 1 migrated");
+    m.put("app", "shop");
+    return m;
   }
 
   private int port() {
