@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,10 +33,7 @@ final class DotenvReport {
     m.put("STATE", r == null ? "" : r.state().display());
     m.put("JOB", r == null || r.jobName() == null ? "" : r.jobName());
     m.put(
-        "DURATION_SECONDS",
-        r == null || r.startedAt() == null || r.finishedAt() == null
-            ? ""
-            : "" + Duration.between(r.startedAt(), r.finishedAt()).toSeconds());
+        "DURATION_SECONDS", r == null ? "" : r.duration().map(d -> "" + d.toSeconds()).orElse(""));
     m.put("SCHEMA_BEFORE", r == null || r.schemaBefore() == null ? "" : r.schemaBefore());
     m.put("SCHEMA_AFTER", r == null || r.schemaAfter() == null ? "" : r.schemaAfter());
     return m;

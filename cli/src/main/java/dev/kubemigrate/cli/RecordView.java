@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kubemigrate.api.Durations;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.RunRecord;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,11 +87,9 @@ final class RecordView {
             r.phase().label(),
             r.state().display(),
             r.startedAt() == null ? "" : r.startedAt().truncatedTo(ChronoUnit.SECONDS).toString(),
-            r.startedAt() == null || r.finishedAt() == null
-                ? (r.state().isActive() ? "running" : "")
-                : Durations.format(
-                    Duration.between(r.startedAt(), r.finishedAt())
-                        .truncatedTo(ChronoUnit.SECONDS)),
+            r.duration()
+                .map(d -> Durations.format(d.truncatedTo(ChronoUnit.SECONDS)))
+                .orElse(r.state().isActive() ? "running" : ""),
             Integer.toString(r.attempt()),
             schema(r),
             r.reason() == null ? "" : r.reason().label(),

@@ -56,6 +56,13 @@ public record RunRecord(
         null, startedBy, null, null, null, null);
   }
 
+  /** How long the run took, from its claim to its end; empty until both are known. */
+  public java.util.Optional<java.time.Duration> duration() {
+    return startedAt == null || finishedAt == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(java.time.Duration.between(startedAt, finishedAt));
+  }
+
   /** True when the run is done by `exec` in a pod rather than by a Job. */
   public boolean inPod() {
     return jobName != null && jobName.startsWith(POD_PREFIX);

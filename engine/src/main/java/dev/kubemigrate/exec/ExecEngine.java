@@ -135,10 +135,11 @@ public final class ExecEngine {
               store, client, req.app(), req.phase(), req.version(), clock, listener, req.timeout());
           // No run of the app is active now: a state in the tool's own table that would stop it
           // (a failed row, a held lock) is stopped here, before the tool starts, unrecorded.
+          ToolWatch tools = ToolWatch.of(Tool.parse(req.tool(), "--tool"), null, req.command());
           Optional<RunOutcome> toolState =
               ToolTables.beforeMigration(
                   what(req),
-                  ToolWatch.of(Tool.parse(req.tool(), "--tool"), null, req.command()).tool(),
+                  tools.tool(),
                   JdbcTarget.find(req.database(), req.command(), req.environment()),
                   req.command(),
                   req.environment(),
@@ -156,7 +157,7 @@ public final class ExecEngine {
                               "the record of "
                                   + req.version()
                                   + " appeared while holding the lock"));
-          return run(store, claimed, req, lock);
+          return run(store, claimed, req, lock, tools);
         }
         case RECORD_INTERRUPTED, START_CLAIMED -> {
           // Active, yet we hold the lock: its runner died half way. Say so; never run it again.
@@ -203,9 +204,10 @@ public final class ExecEngine {
         req.startedBy());
   }
 
-  private RunOutcome run(RecordStore store, StoredRecord claimed, ExecRequest req, AppLock lock) {
+  /** Runs the claimed command; {@code tools} reads its output for the tool's own states. */
+  private RunOutcome run(
+      RecordStore store, StoredRecord claimed, ExecRequest req, AppLock lock, ToolWatch tools) {
     LogTail tail = new LogTail();
-    ToolWatch tools = ToolWatch.of(Tool.parse(req.tool(), "--tool"), null, req.command());
     boolean stoppedForTool = false;
     listener.progress("running: " + String.join(" ", req.command()));
     Integer exit;

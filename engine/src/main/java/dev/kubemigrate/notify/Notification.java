@@ -33,10 +33,7 @@ public final class Notification {
     RunRecord r = outcome.record();
     boolean ok = r.state() == RunState.SUCCEEDED;
     String what = r.app() + " " + r.version() + " (" + r.phase().label() + ")";
-    Long seconds =
-        r.startedAt() == null || r.finishedAt() == null
-            ? null
-            : Duration.between(r.startedAt(), r.finishedAt()).toSeconds();
+    Long seconds = r.duration().map(Duration::toSeconds).orElse(null);
     String ciUrl = r.startedBy() != null && r.startedBy().startsWith("http") ? r.startedBy() : null;
     StringBuilder text = new StringBuilder();
     if (ok) {

@@ -1217,10 +1217,7 @@ public final class RunEngine {
   }
 
   private static String summary(RunRecord r) {
-    String took =
-        r.startedAt() != null && r.finishedAt() != null
-            ? " after " + Durations.format(Duration.between(r.startedAt(), r.finishedAt()))
-            : "";
+    String took = r.duration().map(d -> " after " + Durations.format(d)).orElse("");
     if (r.state() == RunState.SUCCEEDED) {
       return what(r) + " succeeded" + took + " (Job " + r.jobName() + ")";
     }
