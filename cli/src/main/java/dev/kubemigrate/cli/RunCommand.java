@@ -108,6 +108,10 @@ final class RunCommand implements Callable<Integer> {
               + " directory",
           dotenv);
     }
+    if (dotenv != null && java.nio.file.Files.isDirectory(dotenv)) {
+      throw KubemigrateException.usage(
+          "invalid --dotenv %s: it is a directory; give a file in an existing directory", dotenv);
+    }
     String lock = lockKey == null ? null : MigrationSpec.validateLabel(lockKey, "--lock");
     PreflightMode preflightMode =
         preflight == null

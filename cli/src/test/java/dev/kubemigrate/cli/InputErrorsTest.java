@@ -60,6 +60,17 @@ class InputErrorsTest {
         bad("-n/--namespace", "Bad_NS", with(RUN, "-n", "Bad_NS")),
         bad("--tool", "sqitch", with(RUN, "--tool", "sqitch")),
         bad(
+            "--notify",
+            "ftp://hooks.example/…",
+            with(RUN, "--notify", "ftp://hooks.example/s3cret")),
+        bad("--notify", "'…'", with(RUN, "--notify", "hooks.example/s3cret")),
+        bad(
+            "--notify",
+            "https://hooks.example/…",
+            with(RUN, "--notify", "https://u:s3cret@hooks.example/x")),
+        bad("--dotenv", "/no/such/dir/out.env", with(RUN, "--dotenv", "/no/such/dir/out.env")),
+        bad("--dotenv", "/tmp", with(RUN, "--dotenv", "/tmp")),
+        bad(
             "--tool",
             "flyway2",
             "exec",
