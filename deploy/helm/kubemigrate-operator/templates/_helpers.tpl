@@ -74,10 +74,11 @@ deploy/operator/operator.yaml; `kubemigrate doctor --mode operator` checks exact
 - apiGroups: [batch]
   resources: [jobs]
   verbs: [get, list, watch, create, delete]
-# Their pods: watched for fail-fast reasons; their logs streamed into the record's tail.
+# Their pods: watched for fail-fast reasons (patch: before Kubernetes 1.26, the start
+# gate's annotation lets one pod of an attempt start); their logs streamed into the record's tail.
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, patch]
 - apiGroups: [""]
   resources: [pods/log]
   verbs: [get]

@@ -36,6 +36,7 @@ final class KubemigrateCommand implements Callable<Integer> {
     m.put("history", HistoryCommand.class);
     m.put("exec", ExecCommand.class);
     m.put("wait-for-db", WaitForDbCommand.class);
+    m.put("start-once", StartOnceCommand.class);
     m.put("doctor", DoctorCommand.class);
     m.put("operator", OperatorCommand.class);
     return java.util.Collections.unmodifiableMap(m);

@@ -1,6 +1,7 @@
 package dev.kubemigrate.cli;
 
 import dev.kubemigrate.api.Durations;
+import dev.kubemigrate.api.ImageReference;
 import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Phase;
@@ -205,8 +206,9 @@ final class MigrationOptions {
       names = "--kubemigrate-image",
       paramLabel = "IMAGE",
       description =
-          "With --wait-for-db: kubemigrate's own image, for the init container (default:"
-              + " $KUBEMIGRATE_IMAGE).")
+          "kubemigrate's own image, for the pod's init containers: --wait-for-db's, and on"
+              + " Kubernetes before 1.26 the start gate that lets one pod start the migration"
+              + " (default: $KUBEMIGRATE_IMAGE).")
   private String kubemigrateImage;
 
   @Option(
@@ -324,10 +326,7 @@ final class MigrationOptions {
       wait = new MigrationSpec.WaitForDatabase(null, null, null);
     }
     if (wait == null) {
-      for (String[] flag :
-          new String[][] {
-            {"--db", db}, {"--db-timeout", dbTimeout}, {"--kubemigrate-image", kubemigrateImage}
-          }) {
+      for (String[] flag : new String[][] {{"--db", db}, {"--db-timeout", dbTimeout}}) {
         if (flag[1] != null) {
           throw KubemigrateException.usage(
               "%s is a setting of --wait-for-db: add --wait-for-db (or spec.waitForDatabase)",
@@ -342,6 +341,24 @@ final class MigrationOptions {
             db == null ? wait.url() : db,
             kubemigrateImage == null ? wait.image() : kubemigrateImage);
     spec.waitForDatabase(wait.withDefaultImage(System.getenv("KUBEMIGRATE_IMAGE")));
+  }
+
+  /**
+   * kubemigrate's own image: {@code --kubemigrate-image}, else {@code $KUBEMIGRATE_IMAGE}, else the
+   * file's {@code spec.waitForDatabase.image}; null when none is named. A name that is not an image
+   * reference is a usage error.
+   */
+  String kubemigrateImage(MigrationSpec spec) {
+    String image = kubemigrateImage != null ? kubemigrateImage : System.getenv("KUBEMIGRATE_IMAGE");
+    if (image == null || image.isBlank()) {
+      return spec.waitForDatabase() == null ? null : spec.waitForDatabase().image();
+    }
+    if (ImageReference.tryParse(image.strip()).isEmpty()) {
+      throw KubemigrateException.usage(
+          "invalid image '%s' (%s): use [REGISTRY/]REPOSITORY[:TAG][@DIGEST]",
+          image, kubemigrateImage != null ? "--kubemigrate-image" : "$KUBEMIGRATE_IMAGE");
+    }
+    return image.strip();
   }
 
   /** Whether a migration is described at all: a file, an app or an image. */

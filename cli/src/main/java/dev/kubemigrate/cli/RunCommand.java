@@ -98,6 +98,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     // Every input is checked before the cluster is touched: bad input creates nothing.
     MigrationSpec spec = migration.toSpec();
+    String ownImage = migration.kubemigrateImage(spec);
     boolean deleteOnInterrupt = parseOnInterrupt(onInterrupt);
     boolean json = parseOutput(output);
     if (dotenv != null
@@ -156,6 +157,7 @@ final class RunCommand implements Callable<Integer> {
                   .deleteOnInterrupt(deleteOnInterrupt)
                   .lockKey(lock)
                   .preflight(preflightMode)
+                  .kubemigrateImage(ownImage)
                   .build(),
               reporter);
       Interrupts.onInterrupt(call::interrupt);

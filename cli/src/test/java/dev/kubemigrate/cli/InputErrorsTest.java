@@ -101,6 +101,13 @@ class InputErrorsTest {
             "0s",
             with(RUN, "--wait-for-db", "--kubemigrate-image", "k:1", "--db-timeout", "0s")),
         bad("--db", "a setting of --wait-for-db", with(RUN, "--db", "tcp://h:1")),
+        // Without --wait-for-db too: the image of the start gate (Kubernetes before 1.26)
+        bad("--kubemigrate-image", "BAD IMAGE", with(RUN, "--kubemigrate-image", "BAD IMAGE")),
+        bad(
+            "--kubemigrate-image",
+            "Registry/Kubemigrate",
+            with(RUN, "--kubemigrate-image", "Registry/Kubemigrate")),
+        bad("--kubemigrate-image", "km:1:2", with(RUN, "--kubemigrate-image", "km:1:2")),
         bad("--kubemigrate-image", "runs kubemigrate's own image", with(RUN, "--wait-for-db")),
         bad(
             "--lock",

@@ -130,8 +130,27 @@ class KubemigrateCommandTest {
     assertThat(help.out()).contains("Examples:").contains("  kubemigrate " + name + " ");
   }
 
+  /** The commands that --help lists: all but those only kubemigrate's own pods run. */
   static java.util.stream.Stream<String> commandNames() {
-    return KubemigrateCommand.COMMANDS.keySet().stream();
+    return KubemigrateCommand.COMMANDS.entrySet().stream()
+        .filter(e -> !e.getValue().getAnnotation(picocli.CommandLine.Command.class).hidden())
+        .map(java.util.Map.Entry::getKey);
+  }
+
+  @Test
+  @DisplayName(
+      "start-once, which only a run's pod runs, is left out of --help, and its own help says what"
+          + " it is for")
+  void startOnceIsHidden() {
+    assertThat(run("--help").out()).doesNotContain("start-once");
+    Result help = run("start-once", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("--grant-file");
+    assertThat(help.out().replaceAll("\\s+", "")).contains("kubemigrate.dev/start-granted");
+    // Without its file: one line, exit 2
+    Result bad = run("start-once");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("--grant-file");
   }
 
   private static Result run(String... args) {

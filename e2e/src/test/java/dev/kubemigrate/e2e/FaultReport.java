@@ -88,14 +88,6 @@ final class FaultReport {
     List<String> violations = violations();
     out.append("invariant violations: ").append(violations.size()).append('\n');
     violations.forEach(v -> out.append("  ").append(v).append('\n'));
-    List<String> known = new ArrayList<>();
-    for (Trial t : trials) {
-      t.notes().stream()
-          .filter(n -> n.startsWith(FaultsIT.KNOWN_DEFECT))
-          .forEach(n -> known.add(t.id() + " " + t.mode() + " " + t.faults() + ": " + n));
-    }
-    out.append("known defect, open (README): ").append(known.size()).append('\n');
-    known.forEach(k -> out.append("  ").append(k).append('\n'));
     List<String> notes = new ArrayList<>();
     for (Trial t : trials) {
       t.notes().forEach(n -> notes.add(t.id() + " " + t.mode() + " " + t.faults() + ": " + n));

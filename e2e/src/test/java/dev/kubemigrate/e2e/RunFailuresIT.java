@@ -38,17 +38,22 @@ class RunFailuresIT {
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).hasSize(1);
   }
 
-  @Test
+  @org.junit.jupiter.params.ParameterizedTest(name = "start gate: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
   @DisplayName(
       "A migration's pod deleted while it runs: the pod Kubernetes starts in its place never"
-          + " runs it again; exit 1, PodDeleted, the Job stopped")
-  void deletedPodIsNotReplaced(Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+          + " runs it again, behind the start-once key or the start gate; exit 1, PodDeleted, the"
+          + " Job stopped")
+  void deletedPodIsNotReplaced(
+      boolean gated, Kubemigrate km, TestNamespace ns, KubernetesClient client) {
     // Given a migration that runs for a while, and stops at once on SIGTERM
-    Kubemigrate.Running run =
-        km.start(
-            Args.busyboxRun(ns, "shop", "1")
-                .sh("echo started; trap 'echo stopped; exit 143' TERM; sleep 30 & wait")
-                .build());
+    Args args =
+        Args.busyboxRun(ns, "shop", "1")
+            .sh("echo started; trap 'echo stopped; exit 143' TERM; sleep 30 & wait");
+    if (gated) {
+      args = args.option("--kubemigrate-image", Images.KUBEMIGRATE);
+    }
+    Kubemigrate.Running run = km.start(args.build());
     await()
         .atMost(Duration.ofMinutes(1))
         .until(() -> run.stderrSoFar().contains("the migration runs"));
@@ -74,6 +79,98 @@ class RunFailuresIT {
             .getData();
     assertThat(record).containsEntry("reason", "PodDeleted").doesNotContainKey("startOnce-1");
   }
+
+  @Test
+  @DisplayName(
+      "With the start gate (--kubemigrate-image), a pod deleted before any caller let it through"
+          + " never ran the migration: the pod started in its place does, once, when a caller comes"
+          + " back; exit 0")
+  void startGatePassesOverAPodDeletedBeforeItsGrant(
+      Kubemigrate km, TestNamespace ns, KubernetesClient client) {
+    // Given a first caller that cannot let a pod through (its Role lacks pods: patch), so that
+    // the pod is deleted while no caller has let it start, as when every caller is cut off
+    ServiceAccounts.applyRbac(client, ns.name(), "run");
+    var role = client.rbac().roles().inNamespace(ns.name()).withName("kubemigrate-run").get();
+    role.getRules().stream()
+        .filter(r -> r.getResources().contains("pods"))
+        .forEach(r -> r.getVerbs().remove("patch"));
+    client.rbac().roles().inNamespace(ns.name()).resource(role).update();
+    Kubemigrate noPatch =
+        km.withKubeconfig(ServiceAccounts.kubeconfig(client, ns.name(), "kubemigrate-run"));
+    String[] args =
+        Args.busyboxRun(ns, "shop", "1")
+            .option("--kubemigrate-image", Images.KUBEMIGRATE)
+            .sh("echo started")
+            .build();
+    Kubemigrate.Running first = noPatch.start(args);
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> first.stderrSoFar().contains("could not let pod"));
+    // The pod waits in its gate: the init container runs, the migration has not started
+    var waiting =
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(
+                () -> client.pods().inNamespace(ns.name()).withLabel("job-name").list().getItems(),
+                pods ->
+                    pods.size() == 1
+                        && pods.get(0).getStatus().getInitContainerStatuses() != null
+                        && pods.get(0).getStatus().getInitContainerStatuses().stream()
+                            .anyMatch(
+                                c ->
+                                    c.getName().equals("start-once")
+                                        && c.getState().getRunning() != null))
+            .get(0);
+    assertThat(waiting.getStatus().getContainerStatuses())
+        .allSatisfy(c -> assertThat(c.getState().getWaiting()).isNotNull());
+    String deleted = waiting.getMetadata().getName();
+    // When that pod is deleted (Kubernetes 1.20 starts another at once), and its caller killed;
+    // a finalizer keeps it in sight while it is deleted, as a slow kubelet would
+    client
+        .pods()
+        .inNamespace(ns.name())
+        .withName(deleted)
+        .edit(
+            p ->
+                new io.fabric8.kubernetes.api.model.PodBuilder(p)
+                    .editMetadata()
+                    .addToFinalizers(HOLD)
+                    .endMetadata()
+                    .build());
+    client.pods().inNamespace(ns.name()).withName(deleted).delete();
+    first.process.destroyForcibly();
+    // Then a caller that may let a pod through lets the replacement run the migration, once
+    Kubemigrate.Result r = km.run(args);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout().lines().filter("started"::equals)).hasSize(1);
+    assertThat(r.stderr())
+        .contains("pod " + deleted + " was deleted before it started the migration")
+        .contains("let pod");
+    var record =
+        client
+            .configMaps()
+            .inNamespace(ns.name())
+            .withLabel("kubemigrate.dev/record", "true")
+            .list()
+            .getItems()
+            .get(0)
+            .getData();
+    assertThat(record).containsEntry("state", "Succeeded");
+    assertThat(record.get("startedPod")).isNotNull().isNotEqualTo(deleted);
+    client
+        .pods()
+        .inNamespace(ns.name())
+        .withName(deleted)
+        .edit(
+            p ->
+                new io.fabric8.kubernetes.api.model.PodBuilder(p)
+                    .editMetadata()
+                    .removeFromFinalizers(HOLD)
+                    .endMetadata()
+                    .build());
+  }
+
+  private static final String HOLD = "e2e.kubemigrate.dev/hold";
 
   @Test
   @DisplayName(

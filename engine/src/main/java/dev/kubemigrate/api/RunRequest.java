@@ -10,6 +10,9 @@ package dev.kubemigrate.api;
  * @param deleteOnInterrupt stop the Job when the caller is interrupted (default: leave it running)
  * @param lockKey the key of the lock that serialises migrations: the app, or e.g. a database
  * @param preflight whether and how strictly the pod's references are checked before the claim
+ * @param kubemigrateImage kubemigrate's own image, which a Job's pod may run: on Kubernetes before
+ *     1.26, the start gate that lets one pod of an attempt start (default: the spec's {@code
+ *     waitForDatabase.image}; without either, the start-once key guards the start)
  */
 public record RunRequest(
     MigrationSpec spec,
@@ -19,12 +22,15 @@ public record RunRequest(
     String startedBy,
     boolean deleteOnInterrupt,
     String lockKey,
-    PreflightMode preflight) {
+    PreflightMode preflight,
+    String kubemigrateImage) {
 
   public RunRequest {
     attempt = Math.max(1, attempt);
     lockKey = lockKey == null ? spec.app() : lockKey;
     preflight = preflight == null ? PreflightMode.AUTO : preflight;
+    kubemigrateImage =
+        kubemigrateImage == null || kubemigrateImage.isBlank() ? null : kubemigrateImage.strip();
   }
 
   /** A request to run {@code spec} in {@code namespace}: attempt 1, no retry, the app's lock. */
@@ -42,6 +48,7 @@ public record RunRequest(
     private boolean deleteOnInterrupt;
     private String lockKey;
     private PreflightMode preflight;
+    private String kubemigrateImage;
 
     private Builder(MigrationSpec spec, String namespace) {
       this.spec = spec;
@@ -84,9 +91,23 @@ public record RunRequest(
       return this;
     }
 
+    /** kubemigrate's own image (`--kubemigrate-image`, the operator's image); null: none. */
+    public Builder kubemigrateImage(String image) {
+      this.kubemigrateImage = image;
+      return this;
+    }
+
     public RunRequest build() {
       return new RunRequest(
-          spec, namespace, retry, attempt, startedBy, deleteOnInterrupt, lockKey, preflight);
+          spec,
+          namespace,
+          retry,
+          attempt,
+          startedBy,
+          deleteOnInterrupt,
+          lockKey,
+          preflight,
+          kubemigrateImage);
     }
   }
 }

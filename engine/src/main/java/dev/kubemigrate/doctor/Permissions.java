@@ -91,7 +91,8 @@ public final class Permissions {
       case RUN -> {
         add(p, "", "configmaps", "get", "list", "watch", "create", "update", "delete");
         add(p, "batch", "jobs", "get", "list", "watch", "create", "delete");
-        add(p, "", "pods", "get", "list", "watch");
+        // patch: on Kubernetes before 1.26, the start gate's annotation (see StartGate).
+        add(p, "", "pods", "get", "list", "watch", "patch");
         add(p, "", "pods/log", "get");
         add(p, "coordination.k8s.io", "leases", "get", "list", "watch", "create", "update");
         // A Job's Events: why its pod cannot be created (FailedCreate).

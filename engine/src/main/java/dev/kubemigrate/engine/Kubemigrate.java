@@ -180,6 +180,20 @@ public final class Kubemigrate implements AutoCloseable {
     return DatabaseWait.beforeMigration("the migration", lookup, timeout, clock, listener, stop);
   }
 
+  /**
+   * `kubemigrate start-once`, in a run's pod: true once the pod's grant annotation, which the
+   * downward API writes to {@code grantFile}, is set (see {@link dev.kubemigrate.job.StartGate});
+   * false when {@code stop} says so first. Needs no cluster.
+   */
+  public static boolean awaitStartGrant(
+      java.nio.file.Path grantFile,
+      Clock clock,
+      RunListener listener,
+      java.util.function.BooleanSupplier stop) {
+    return dev.kubemigrate.job.StartGate.await(grantFile, clock, listener, stop)
+        == dev.kubemigrate.job.StartGate.Result.GRANTED;
+  }
+
   /** `kubemigrate exec`: the command, once per version across the app's replicas. */
   public Call exec(ExecRequest request, RunListener listener) {
     ExecEngine engine = new ExecEngine(client, clock, listener);

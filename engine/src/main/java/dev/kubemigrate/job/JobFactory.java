@@ -115,7 +115,17 @@ public final class JobFactory {
    * server}: see the class's comment for what differs by version.
    */
   public Job build(MigrationSpec spec, String namespace, int attempt, ServerVersion server) {
-    return build(spec, namespace, attempt, server, true);
+    return build(spec, namespace, attempt, server, true, null);
+  }
+
+  /**
+   * The same, where kubemigrate's own image ({@code gateImage}, or else the spec's {@code
+   * waitForDatabase.image}) can run in the pod: a Job that starts once then has the {@link
+   * StartGate} in place of the start-once key. Null where neither is known.
+   */
+  public Job build(
+      MigrationSpec spec, String namespace, int attempt, ServerVersion server, String gateImage) {
+    return build(spec, namespace, attempt, server, true, gateImage);
   }
 
   /**
@@ -123,11 +133,16 @@ public final class JobFactory {
    * start-once volume: for `render`, whose Job may be applied where no run's record exists.
    */
   public Job buildWithoutRecord(MigrationSpec spec, String namespace, int attempt) {
-    return build(spec, namespace, attempt, ServerVersion.UNKNOWN, false);
+    return build(spec, namespace, attempt, ServerVersion.UNKNOWN, false, null);
   }
 
   private Job build(
-      MigrationSpec spec, String namespace, int attempt, ServerVersion server, boolean record) {
+      MigrationSpec spec,
+      String namespace,
+      int attempt,
+      ServerVersion server,
+      boolean record,
+      String gateImage) {
     String name = RunNames.jobName(spec.app(), spec.phase(), spec.version(), attempt);
     Map<String, String> labels =
         Labels.forAttempt(spec.app(), spec.phase(), spec.version(), attempt);
@@ -151,10 +166,18 @@ public final class JobFactory {
             .endSpec()
             .build();
     if (record && spec.retries() == 0 && !server.atLeast(1, 26)) {
-      startOnce(
-          job.getSpec().getTemplate().getSpec(),
-          RunNames.recordName(spec.app(), spec.phase(), spec.version()),
-          attempt);
+      String image =
+          gateImage != null
+              ? gateImage
+              : spec.waitForDatabase() == null ? null : spec.waitForDatabase().image();
+      if (image != null) {
+        startGate(job.getSpec().getTemplate().getSpec(), image);
+      } else {
+        startOnce(
+            job.getSpec().getTemplate().getSpec(),
+            RunNames.recordName(spec.app(), spec.phase(), spec.version()),
+            attempt);
+      }
     }
     if (spec.retries() > 0 && server.atLeast(1, 29)) {
       // Kubernetes' default (TerminatingOrFailed) starts the next try as soon as a pod is marked
@@ -164,15 +187,79 @@ public final class JobFactory {
     return job;
   }
 
-  /** True when the Job's pods can start only while the run's record holds its start-once key. */
+  /**
+   * True when the Job may start one pod: its pods start only while the run's record holds its
+   * start-once key, or once a caller let one through its {@link StartGate}.
+   */
   public static boolean startsOnce(Job job) {
+    return hasVolume(job, START_ONCE_VOLUME) || gated(job);
+  }
+
+  /** True when the Job's pods wait in their {@link StartGate} until a caller lets one through. */
+  public static boolean gated(Job job) {
+    return hasVolume(job, StartGate.VOLUME);
+  }
+
+  private static boolean hasVolume(Job job, String name) {
     PodSpec pod =
         job == null || job.getSpec() == null || job.getSpec().getTemplate() == null
             ? null
             : job.getSpec().getTemplate().getSpec();
     return pod != null
         && pod.getVolumes() != null
-        && pod.getVolumes().stream().anyMatch(v -> START_ONCE_VOLUME.equals(v.getName()));
+        && pod.getVolumes().stream().anyMatch(v -> name.equals(v.getName()));
+  }
+
+  /**
+   * The {@link StartGate}: an init container of kubemigrate's image, last of the pod's, that reads
+   * the pod's own grant annotation through a downward API volume. It has the migration container's
+   * resources, as {@code wait-for-db} has, so that a quota or limit range that admits the one
+   * admits the other.
+   */
+  private static void startGate(PodSpec pod, String image) {
+    List<Volume> volumes =
+        pod.getVolumes() == null ? new ArrayList<>() : new ArrayList<>(pod.getVolumes());
+    volumes.add(
+        new VolumeBuilder()
+            .withName(StartGate.VOLUME)
+            .withNewDownwardAPI()
+            .addNewItem()
+            .withPath(StartGate.FILE)
+            .withNewFieldRef()
+            .withFieldPath("metadata.annotations['" + StartGate.ANNOTATION + "']")
+            .endFieldRef()
+            .endItem()
+            .endDownwardAPI()
+            .build());
+    pod.setVolumes(volumes);
+    Container migrate =
+        pod.getContainers().stream()
+            .filter(c -> CONTAINER_NAME.equals(c.getName()))
+            .findFirst()
+            .orElseThrow();
+    Container gate = new Container();
+    gate.setName(StartGate.CONTAINER);
+    gate.setImage(image);
+    gate.setImagePullPolicy("IfNotPresent");
+    gate.setArgs(List.of("start-once", "--grant-file", StartGate.GRANT_FILE));
+    gate.setVolumeMounts(
+        List.of(
+            new VolumeMountBuilder()
+                .withName(StartGate.VOLUME)
+                .withMountPath(StartGate.MOUNT_PATH)
+                .withReadOnly(true)
+                .build()));
+    if (migrate.getResources() != null) {
+      gate.setResources(new ResourceRequirementsBuilder(migrate.getResources()).build());
+    }
+    gate.setTerminationMessagePolicy("FallbackToLogsOnError");
+    List<Container> init =
+        pod.getInitContainers() == null
+            ? new ArrayList<>()
+            : new ArrayList<>(pod.getInitContainers());
+    init.removeIf(c -> StartGate.CONTAINER.equals(c.getName()));
+    init.add(gate);
+    pod.setInitContainers(init);
   }
 
   private static void startOnce(PodSpec pod, String record, int attempt) {

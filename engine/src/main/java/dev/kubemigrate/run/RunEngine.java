@@ -104,6 +104,9 @@ public final class RunEngine {
 
   private String namespace;
 
+  /** kubemigrate's own image, for a Job's {@link dev.kubemigrate.job.StartGate}; null: none. */
+  private String gateImage;
+
   private final JobWatches watches;
   private final RecordCache records;
   private final SharedReads reads;
@@ -176,6 +179,7 @@ public final class RunEngine {
         new Decisions.Ask(SpecHash.of(spec), request.retry(), request.attempt(), false);
     this.spec = spec;
     this.namespace = request.namespace();
+    this.gateImage = request.kubemigrateImage();
     // The rollback guard first, whatever the record says: an old version that ran once does not
     // get an exit 0 on a schema that no longer serves it.
     Optional<RunOutcome> guarded =
@@ -590,7 +594,12 @@ public final class RunEngine {
             MigrationSpec.DEFAULT_STARTUP_GRACE,
             r.startedAt().plus(FOLLOW_LIMIT),
             null,
-            new WatchedAttempt(store, stored, w -> written = w, listener),
+            new WatchedAttempt(
+                store,
+                stored,
+                w -> written = w,
+                listener,
+                (pod, a) -> grantStart(namespace, pod, a)),
             ToolWatch.detecting());
     if (watched == null) {
       return RunOutcome.cancelled(r, "interrupted; the run goes on");
@@ -722,7 +731,12 @@ public final class RunEngine {
             .plus(request.spec().startupGrace())
             .plus(LATE_SLACK);
     WatchedAttempt attempt =
-        new WatchedAttempt(store, written != null ? written : stored, w -> written = w, listener);
+        new WatchedAttempt(
+            store,
+            written != null ? written : stored,
+            w -> written = w,
+            listener,
+            (pod, a) -> grantStart(ns, pod, a));
     Watched watched =
         watch(
             ns,
@@ -795,7 +809,7 @@ public final class RunEngine {
   }
 
   private Job createJob(MigrationSpec spec, String ns, RunRecord r) {
-    Job desired = new JobFactory().build(spec, ns, r.attempt(), server.get());
+    Job desired = new JobFactory().build(spec, ns, r.attempt(), server.get(), gateImage);
     try {
       Job created = client.batch().v1().jobs().inNamespace(ns).resource(desired).create();
       listener.progress("created Job " + ns + "/" + r.jobName() + " (image " + spec.image() + ")");
@@ -1008,6 +1022,32 @@ public final class RunEngine {
    * list): the record has its uid, and the API server no longer has it. The watch asks once the Job
    * has been unseen for {@link #UNSEEN_JOB}, then at most every {@link #UNSEEN_JOB}.
    */
+  /**
+   * Lets {@code pod} through its {@link dev.kubemigrate.job.StartGate}: the annotation, by a merge
+   * patch of the pod's metadata only (the pod's spec and status are the kubelet's).
+   */
+  private void grantStart(String ns, String pod, int attempt) {
+    String patch =
+        "{\"metadata\":{\"annotations\":{\""
+            + dev.kubemigrate.job.StartGate.ANNOTATION
+            + "\":\"attempt "
+            + attempt
+            + "\"}}}";
+    try {
+      client
+          .pods()
+          .inNamespace(ns)
+          .withName(pod)
+          .patch(
+              io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                  io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+              patch);
+      listener.progress("let pod " + pod + " start the migration (the attempt's one pod)");
+    } catch (KubernetesClientException e) {
+      throw ApiErrors.translate(client, e, "patch", "pods", ns);
+    }
+  }
+
   private boolean createdButGone(String ns, String jobName, WatchedAttempt attempt) {
     String uid = attempt.jobUid();
     if (uid == null) {

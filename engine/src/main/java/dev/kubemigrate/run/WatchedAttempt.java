@@ -4,6 +4,7 @@ import dev.kubemigrate.api.KubemigrateException;
 import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.job.JobFactory;
+import dev.kubemigrate.job.StartGate;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.StoredRecord;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,10 +17,19 @@ import java.util.function.Consumer;
 /**
  * The attempt a watch follows, as its record says: the uid of its Job, and the pod that started it.
  *
- * <p>The one start of an attempt's Job that may not retry (see {@link JobFactory}): once a pod of
- * the Job started the migration, its name goes into the run's record, which removes the record's
- * start-once key, so that no pod started in its place can start. Which pod started is what the
- * {@link Classifier} needs to tell such a replacement from the first pod.
+ * <p>The one start of an attempt's Job that may not retry (see {@link JobFactory}):
+ *
+ * <ul>
+ *   <li>A Job with a {@link StartGate}: the oldest of its pods that is not being deleted goes into
+ *       the run's record (a compare-and-set: one pod per attempt, whoever writes first), and only
+ *       then does that pod get the annotation that lets it start. A pod deleted before that is
+ *       simply not chosen; one started in place of the chosen pod never gets it.
+ *   <li>A Job with the start-once key: once a pod of the Job started the migration, its name goes
+ *       into the run's record, which removes the record's key, so that no pod started in its place
+ *       can start.
+ * </ul>
+ *
+ * Which pod that is, is what the {@link Classifier} needs to tell such a replacement from it.
  */
 final class WatchedAttempt {
 
@@ -27,8 +37,16 @@ final class WatchedAttempt {
   private final RunRecord mine;
   private final Consumer<StoredRecord> written;
   private final RunListener listener;
+  private final Grant grant;
   private StoredRecord last;
   private String startedPod;
+  private boolean granted;
+
+  /** Sets {@link StartGate#ANNOTATION} on a pod of the attempt. */
+  @FunctionalInterface
+  interface Grant {
+    void grant(String pod, int attempt);
+  }
 
   /**
    * @param current the run's record as last read or written
@@ -38,7 +56,9 @@ final class WatchedAttempt {
       RecordStore store,
       StoredRecord current,
       Consumer<StoredRecord> written,
-      RunListener listener) {
+      RunListener listener,
+      Grant grant) {
+    this.grant = grant;
     this.store = store;
     this.last = current;
     this.mine = current.record();
@@ -87,10 +107,15 @@ final class WatchedAttempt {
   }
 
   /**
-   * Records the oldest pod of {@code job} whose migration container started, if none is recorded
-   * yet. An API error leaves it for the next look: the run goes on.
+   * In a Job with a {@link StartGate}, lets one pod start; in one with the start-once key, records
+   * the oldest pod whose migration container started, if none is recorded yet. An API error leaves
+   * it for the next look: the run goes on.
    */
   void recordStart(Job job, List<Pod> pods) {
+    if (JobFactory.gated(job)) {
+      letOneStart(pods);
+      return;
+    }
     if (startedPod != null || !JobFactory.startsOnce(job)) {
       return;
     }
@@ -100,15 +125,110 @@ final class WatchedAttempt {
             .min(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
             .map(p -> p.getMetadata().getName());
     if (first.isEmpty()) {
-      // A pod that has not started, where no start is recorded as this caller knows the record: it
-      // may be the replacement of a pod that another caller saw start, and which is gone now.
-      if (!pods.isEmpty() && System.nanoTime() - lastRefresh > REFRESH_NANOS) {
-        lastRefresh = System.nanoTime();
-        StoredRecord now = reread();
-        startedPod = now == null ? null : now.record().startedPod();
-      }
+      refreshWhileWaiting(pods);
       return;
     }
+    choose(first.get());
+  }
+
+  /**
+   * A Job with a {@link StartGate}: records the pod that may start (the oldest one not being
+   * deleted), unless one is recorded, then lets that one through. An API error leaves it for the
+   * next look.
+   */
+  private void letOneStart(List<Pod> pods) {
+    if (startedPod == null) {
+      Optional<String> first =
+          pods.stream()
+              .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+              .min(
+                  Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp())
+                      .thenComparing(p -> p.getMetadata().getName()))
+              .map(p -> p.getMetadata().getName());
+      if (first.isEmpty()) {
+        return;
+      }
+      choose(first.get());
+    }
+    if (startedPod == null || granted) {
+      return;
+    }
+    Optional<Pod> chosen =
+        pods.stream().filter(p -> startedPod.equals(p.getMetadata().getName())).findFirst();
+    if (chosen.isPresent()
+        && chosen.get().getMetadata().getDeletionTimestamp() != null
+        && !hasGrant(chosen.get())) {
+      // Chosen, but deleted before any caller let it through: as seen here, its deletion came
+      // before any grant, and the kubelet starts no container in a pod being deleted, so its
+      // migration never ran. Another pod of the attempt may run it (the Classifier waits).
+      unchoose(startedPod);
+      return;
+    }
+    if (chosen.isEmpty() || chosen.get().getMetadata().getDeletionTimestamp() != null) {
+      return; // not seen yet, or going: the Classifier tells what became of it
+    }
+    if (hasGrant(chosen.get())) {
+      granted = true;
+      return;
+    }
+    try {
+      grant.grant(startedPod, mine.attempt());
+      granted = true;
+    } catch (KubemigrateException e) {
+      listener.progress("could not let pod " + startedPod + " start: " + e.getMessage());
+    }
+  }
+
+  private static boolean hasGrant(Pod pod) {
+    java.util.Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    return annotations != null && annotations.containsKey(StartGate.ANNOTATION);
+  }
+
+  /**
+   * Takes {@code pod} out of the record (a compare-and-set: only if the record still names it), so
+   * that the next look chooses another.
+   */
+  private void unchoose(String pod) {
+    try {
+      for (int i = 0; i < 5; i++) {
+        StoredRecord current = i == 0 && last != null ? last : reread();
+        if (current == null
+            || !current.record().state().isActive()
+            || !pod.equals(current.record().startedPod())) {
+          startedPod = current == null ? null : current.record().startedPod();
+          return;
+        }
+        Optional<StoredRecord> updated =
+            store.update(current, current.record().withStartedPod(null));
+        if (updated.isPresent()) {
+          listener.progress(
+              "pod " + pod + " was deleted before it started the migration; another may start it");
+          startedPod = null;
+          granted = false;
+          last = updated.get();
+          written.accept(last);
+          return;
+        }
+      }
+    } catch (KubemigrateException e) {
+      listener.progress("could not update the run's record: " + e.getMessage());
+    }
+  }
+
+  /**
+   * A pod that has not started, where no start is recorded as this caller knows the record: it may
+   * be the replacement of a pod that another caller saw start, and which is gone now.
+   */
+  private void refreshWhileWaiting(List<Pod> pods) {
+    if (!pods.isEmpty() && System.nanoTime() - lastRefresh > REFRESH_NANOS) {
+      lastRefresh = System.nanoTime();
+      StoredRecord now = reread();
+      startedPod = now == null ? null : now.record().startedPod();
+    }
+  }
+
+  /** Records {@code pod} as the attempt's, unless another is recorded: then that one is. */
+  private void choose(String pod) {
     try {
       for (int i = 0; i < 5; i++) {
         StoredRecord current = i == 0 && last != null ? last : reread();
@@ -120,16 +240,16 @@ final class WatchedAttempt {
           return;
         }
         Optional<StoredRecord> updated =
-            store.update(current, current.record().withStartedPod(first.get()));
+            store.update(current, current.record().withStartedPod(pod));
         if (updated.isPresent()) {
-          startedPod = first.get();
+          startedPod = pod;
           last = updated.get();
           written.accept(last);
           return;
         }
       }
     } catch (KubemigrateException e) {
-      listener.progress("could not record the pod that started: " + e.getMessage());
+      listener.progress("could not record the attempt's pod " + pod + ": " + e.getMessage());
     }
   }
 }

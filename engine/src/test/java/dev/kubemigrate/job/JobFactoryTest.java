@@ -87,6 +87,83 @@ class JobFactoryTest {
 
   @Test
   @DisplayName(
+      "before 1.26, where kubemigrate's image is known, a Job that may not retry has the start"
+          + " gate in place of the key: an init container that reads the pod's own grant")
+  void olderServersGateTheStartWithKubemigratesImage() {
+    MigrationSpec once =
+        TestSpecs.shop()
+            .resources(
+                new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                    .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi"))
+                    .build())
+            .build()
+            .validate();
+    String image = "ghcr.io/kubemigrate/kubemigrate:0.1.0";
+    for (ServerVersion server :
+        List.of(ServerVersion.UNKNOWN, new ServerVersion(1, 20), new ServerVersion(1, 25))) {
+      Job job = factory.build(once, "shop", 1, server, image);
+      PodSpec pod = job.getSpec().getTemplate().getSpec();
+      assertThat(JobFactory.startsOnce(job)).as("for %s", server).isTrue();
+      assertThat(JobFactory.gated(job)).as("for %s", server).isTrue();
+      // No key: the record gives up its key when a pod is chosen, which may be before that pod's
+      // volumes are mounted
+      assertThat(pod.getVolumes())
+          .singleElement()
+          .satisfies(
+              v ->
+                  assertThat(v.getDownwardAPI().getItems())
+                      .singleElement()
+                      .satisfies(
+                          i ->
+                              assertThat(i.getFieldRef().getFieldPath())
+                                  .isEqualTo(
+                                      "metadata.annotations['kubemigrate.dev/start-granted']")));
+      assertThat(pod.getContainers().get(0).getVolumeMounts()).isNullOrEmpty();
+      assertThat(pod.getInitContainers())
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.getName()).isEqualTo(StartGate.CONTAINER);
+                assertThat(c.getImage()).isEqualTo(image);
+                assertThat(c.getArgs())
+                    .containsExactly("start-once", "--grant-file", StartGate.GRANT_FILE);
+                assertThat(c.getVolumeMounts())
+                    .extracting(m -> m.getMountPath(), m -> m.getReadOnly())
+                    .containsExactly(tuple("/var/run/kubemigrate.dev/gate", true));
+                assertThat(c.getResources().getLimits()).containsKey("memory");
+              });
+    }
+    // After wait-for-db, whose image it takes when none other is given
+    MigrationSpec waiting =
+        TestSpecs.shop()
+            .waitForDatabase(new MigrationSpec.WaitForDatabase(null, null, image))
+            .build()
+            .validate();
+    Job job = factory.build(waiting, "shop", 1, new ServerVersion(1, 20), null);
+    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers())
+        .extracting(c -> c.getName(), c -> c.getImage())
+        .containsExactly(
+            tuple(MigrationSpec.WAIT_FOR_DB_CONTAINER, image), tuple(StartGate.CONTAINER, image));
+    // From 1.26 a deleted pod fails the Job; a Job that may retry starts its retries' pods
+    assertThat(
+            JobFactory.startsOnce(factory.build(once, "shop", 1, new ServerVersion(1, 26), image)))
+        .isFalse();
+    assertThat(
+            factory
+                .build(once, "shop", 1, new ServerVersion(1, 26), image)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getInitContainers())
+        .isNullOrEmpty();
+    MigrationSpec retrying = TestSpecs.shop().retries(1).build().validate();
+    assertThat(
+            JobFactory.startsOnce(factory.build(retrying, "shop", 1, ServerVersion.UNKNOWN, image)))
+        .isFalse();
+  }
+
+  @Test
+  @DisplayName(
       "before 1.26, a Job that may not retry mounts its record's start-once key: a pod started in"
           + " place of a deleted one cannot start")
   void olderServersStartOnce() {
@@ -433,7 +510,10 @@ class JobFactoryTest {
     Job job = factory.build(spec, "shop", 1);
     // Then
     io.fabric8.kubernetes.api.model.PodSpec pod = job.getSpec().getTemplate().getSpec();
-    assertThat(pod.getInitContainers()).hasSize(1);
+    // Then the wait, and (before Kubernetes 1.26) the start gate, which takes the same image
+    assertThat(pod.getInitContainers())
+        .extracting(io.fabric8.kubernetes.api.model.Container::getName)
+        .containsExactly("wait-for-db", StartGate.CONTAINER);
     io.fabric8.kubernetes.api.model.Container init = pod.getInitContainers().get(0);
     io.fabric8.kubernetes.api.model.Container migrate = pod.getContainers().get(0);
     assertThat(init.getName()).isEqualTo("wait-for-db");
@@ -455,7 +535,7 @@ class JobFactoryTest {
     assertThat(init.getEnvFrom()).isEqualTo(migrate.getEnvFrom());
     assertThat(init.getResources()).isEqualTo(migrate.getResources());
     assertThat(init.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
-    assertThat(init.getVolumeMounts()).isEmpty(); // the start-once key is the migration's alone
+    assertThat(init.getVolumeMounts()).isEmpty(); // the gate's volume is the gate's alone
     assertThat(job.toString()).doesNotContain("s3cret");
   }
 
@@ -482,7 +562,7 @@ class JobFactoryTest {
     assertThat(
             factory.build(waiting, "shop", 1).getSpec().getTemplate().getSpec().getInitContainers())
         .extracting(io.fabric8.kubernetes.api.model.Container::getName)
-        .containsExactly("proxy", "wait-for-db");
+        .containsExactly("proxy", "wait-for-db", StartGate.CONTAINER);
     assertThat(
             factory
                 .build(TestSpecs.shop().build().validate(), "shop", 1)

@@ -255,6 +255,65 @@ class RunEngineMockServerTest {
                     == null);
   }
 
+  @Test
+  @DisplayName(
+      "With the start gate, the oldest pod is recorded and only it is let through; a pod started"
+          + " in its place never is, and ends the run as PodDeleted")
+  void startGateLetsOnePodThrough() throws Exception {
+    // Given a run whose Job has the start gate (kubemigrate's image is known)
+    CompletableFuture<RunOutcome> run = startGated(spec("shop-migrate:1.0"));
+    Job job = awaitJob();
+    assertThat(dev.kubemigrate.job.JobFactory.gated(job)).isTrue();
+    String first = job.getMetadata().getName() + "-first";
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(ofJob(job, TestPods.waiting(first, "PodInitializing", null)))
+        .create();
+    // Then it is recorded, then let through, before its migration container started
+    await().atMost(Duration.ofSeconds(20)).until(() -> granted(first) != null);
+    assertThat(granted(first)).isEqualTo("attempt 1");
+    assertThat(records().get("shop", Phase.PRE, "1.0").orElseThrow().record().startedPod())
+        .isEqualTo(first);
+    // When it is deleted and the Job controller starts another pod in its place
+    client.pods().inNamespace(NS).withName(first).delete();
+    String again = job.getMetadata().getName() + "-again";
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(ofJob(job, TestPods.waiting(again, "PodInitializing", null)))
+        .create();
+    // Then the run fails as PodDeleted, and the replacement was never let through
+    RunOutcome outcome = run.get(30, TimeUnit.SECONDS);
+    assertThat(outcome.record().reason()).isEqualTo(dev.kubemigrate.api.Reason.POD_DELETED);
+    assertThat(outcome.record().startedPod()).isEqualTo(first);
+    assertThat(client.pods().inNamespace(NS).withName(again).get())
+        .satisfiesAnyOf(
+            pod -> assertThat(pod).isNull(),
+            pod ->
+                assertThat(pod.getMetadata().getAnnotations())
+                    .doesNotContainKey(dev.kubemigrate.job.StartGate.ANNOTATION));
+  }
+
+  /** The value of the start gate's annotation on {@code pod}, or null. */
+  private String granted(String pod) {
+    io.fabric8.kubernetes.api.model.Pod p = client.pods().inNamespace(NS).withName(pod).get();
+    return p == null || p.getMetadata().getAnnotations() == null
+        ? null
+        : p.getMetadata().getAnnotations().get(dev.kubemigrate.job.StartGate.ANNOTATION);
+  }
+
+  private CompletableFuture<RunOutcome> startGated(MigrationSpec spec) {
+    return CompletableFuture.supplyAsync(
+        () ->
+            engine()
+                .run(
+                    RunRequest.of(spec, NS)
+                        .startedBy("test@host")
+                        .kubemigrateImage("kubemigrate.local/kubemigrate:test")
+                        .build()));
+  }
+
   /** The pod, as the Job controller labels it, created now. */
   private static io.fabric8.kubernetes.api.model.Pod ofJob(Job job, PodBuilder pod) {
     return pod.editMetadata()

@@ -147,7 +147,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
 
   /**
    * The operator's own image ({@code $KUBEMIGRATE_IMAGE}, set by the chart and the manifests): the
-   * default of {@code spec.waitForDatabase.image}.
+   * default of {@code spec.waitForDatabase.image}, and the start gate's on Kubernetes before 1.26.
    */
   private static final String OWN_IMAGE = System.getenv("KUBEMIGRATE_IMAGE");
 
@@ -292,6 +292,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
         RunRequest.of(spec, namespace)
             .attempt(wanted)
             .preflight(preflight)
+            .kubemigrateImage(OWN_IMAGE)
             .startedBy(
                 "kubemigrate operator " + identity + " for migration/" + m.getMetadata().getName())
             .build());
