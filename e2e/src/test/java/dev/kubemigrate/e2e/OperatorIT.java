@@ -252,6 +252,8 @@ class OperatorIT {
                     client
                         .pods()
                         .inNamespace(ns.name())
+                        // the app's pods, not its migrations' (whose init containers end too)
+                        .withLabel("app", "shop")
                         .withLabel("kubemigrate.dev/version", "1.0.0")
                         .list()
                         .getItems()
