@@ -216,6 +216,33 @@ public final class JobFactory {
    * resources, as {@code wait-for-db} has, so that a quota or limit range that admits the one
    * admits the other.
    */
+  /** The least memory the gate's JVM is given, whatever the migration's limit. */
+  static final io.fabric8.kubernetes.api.model.Quantity GATE_MEMORY =
+      new io.fabric8.kubernetes.api.model.Quantity("128Mi");
+
+  /**
+   * {@code resources} with the request and limit of {@code resource} raised to {@code least} where
+   * they are lower: the same resource names (what a quota or limit range asks for), enough to
+   * start.
+   */
+  private static io.fabric8.kubernetes.api.model.ResourceRequirements atLeast(
+      io.fabric8.kubernetes.api.model.ResourceRequirements resources,
+      String resource,
+      io.fabric8.kubernetes.api.model.Quantity least) {
+    var copy = new ResourceRequirementsBuilder(resources).build();
+    for (Map<String, io.fabric8.kubernetes.api.model.Quantity> m :
+        java.util.Arrays.asList(copy.getRequests(), copy.getLimits())) {
+      if (m != null
+          && m.containsKey(resource)
+          && io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(m.get(resource))
+                  .compareTo(io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(least))
+              < 0) {
+        m.put(resource, least);
+      }
+    }
+    return copy;
+  }
+
   private static void startGate(PodSpec pod, String image) {
     List<Volume> volumes =
         pod.getVolumes() == null ? new ArrayList<>() : new ArrayList<>(pod.getVolumes());
@@ -250,7 +277,7 @@ public final class JobFactory {
                 .withReadOnly(true)
                 .build()));
     if (migrate.getResources() != null) {
-      gate.setResources(new ResourceRequirementsBuilder(migrate.getResources()).build());
+      gate.setResources(atLeast(migrate.getResources(), "memory", GATE_MEMORY));
     }
     gate.setTerminationMessagePolicy("FallbackToLogsOnError");
     List<Container> init =

@@ -130,9 +130,38 @@ class JobFactoryTest {
                 assertThat(c.getVolumeMounts())
                     .extracting(m -> m.getMountPath(), m -> m.getReadOnly())
                     .containsExactly(tuple("/var/run/kubemigrate.dev/gate", true));
-                assertThat(c.getResources().getLimits()).containsKey("memory");
+                // The migration's resources, but never too little memory for the JVM
+                assertThat(c.getResources().getLimits())
+                    .containsEntry("memory", new Quantity("256Mi"));
               });
     }
+    MigrationSpec small =
+        TestSpecs.shop()
+            .resources(
+                new ResourceRequirementsBuilder()
+                    .addToRequests("memory", new Quantity("16Mi"))
+                    .addToRequests("cpu", new Quantity("50m"))
+                    .addToLimits("memory", new Quantity("32Mi"))
+                    .build())
+            .build()
+            .validate();
+    assertThat(
+            factory
+                .build(small, "shop", 1, ServerVersion.UNKNOWN, image)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getInitContainers()
+                .get(0)
+                .getResources())
+        .satisfies(
+            r -> {
+              assertThat(r.getRequests())
+                  .containsEntry("memory", new Quantity("128Mi"))
+                  .containsEntry("cpu", new Quantity("50m"));
+              assertThat(r.getLimits()).containsEntry("memory", new Quantity("128Mi"));
+            });
+    assertThat(small.resources().getLimits()).containsEntry("memory", new Quantity("32Mi"));
     // After wait-for-db, whose image it takes when none other is given
     MigrationSpec waiting =
         TestSpecs.shop()
