@@ -344,14 +344,15 @@ final class MigrationOptions {
   }
 
   /**
-   * kubemigrate's own image: {@code --kubemigrate-image}, else {@code $KUBEMIGRATE_IMAGE}, else the
-   * file's {@code spec.waitForDatabase.image}; null when none is named. A name that is not an image
-   * reference is a usage error.
+   * kubemigrate's own image: {@code --kubemigrate-image}, else {@code $KUBEMIGRATE_IMAGE}; null
+   * when neither names one (the Job then takes the spec's {@code waitForDatabase.image}, if any). A
+   * value that is not an image reference is a usage error (an empty flag is refused earlier, as
+   * every flag's).
    */
-  String kubemigrateImage(MigrationSpec spec) {
+  String kubemigrateImage() {
     String image = kubemigrateImage != null ? kubemigrateImage : System.getenv("KUBEMIGRATE_IMAGE");
     if (image == null || image.isBlank()) {
-      return spec.waitForDatabase() == null ? null : spec.waitForDatabase().image();
+      return null;
     }
     if (ImageReference.tryParse(image.strip()).isEmpty()) {
       throw KubemigrateException.usage(

@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     // Every input is checked before the cluster is touched: bad input creates nothing.
     MigrationSpec spec = migration.toSpec();
-    String ownImage = migration.kubemigrateImage(spec);
+    String ownImage = migration.kubemigrateImage();
     boolean deleteOnInterrupt = parseOnInterrupt(onInterrupt);
     boolean json = parseOutput(output);
     if (dotenv != null

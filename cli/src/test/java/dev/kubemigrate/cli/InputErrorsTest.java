@@ -108,6 +108,8 @@ class InputErrorsTest {
             "Registry/Kubemigrate",
             with(RUN, "--kubemigrate-image", "Registry/Kubemigrate")),
         bad("--kubemigrate-image", "km:1:2", with(RUN, "--kubemigrate-image", "km:1:2")),
+        bad("--kubemigrate-image", "is empty", with(RUN, "--kubemigrate-image", "")),
+        bad("--kubemigrate-image", "is empty", with(RUN, "--kubemigrate-image", " ")),
         bad("--kubemigrate-image", "runs kubemigrate's own image", with(RUN, "--wait-for-db")),
         bad(
             "--lock",

@@ -68,15 +68,7 @@ class RunFailuresIT {
     await()
         .atMost(Duration.ofMinutes(1))
         .until(() -> client.batch().v1().jobs().inNamespace(ns.name()).list().getItems().isEmpty());
-    var record =
-        client
-            .configMaps()
-            .inNamespace(ns.name())
-            .withLabel("kubemigrate.dev/record", "true")
-            .list()
-            .getItems()
-            .get(0)
-            .getData();
+    var record = Records.only(client, ns).getData();
     assertThat(record).containsEntry("reason", "PodDeleted").doesNotContainKey("startOnce-1");
   }
 
@@ -146,15 +138,7 @@ class RunFailuresIT {
     assertThat(r.stderr())
         .contains("pod " + deleted + " was deleted before it started the migration")
         .contains("let pod");
-    var record =
-        client
-            .configMaps()
-            .inNamespace(ns.name())
-            .withLabel("kubemigrate.dev/record", "true")
-            .list()
-            .getItems()
-            .get(0)
-            .getData();
+    var record = Records.only(client, ns).getData();
     assertThat(record).containsEntry("state", "Succeeded");
     assertThat(record.get("startedPod")).isNotNull().isNotEqualTo(deleted);
     client
@@ -193,14 +177,7 @@ class RunFailuresIT {
     assertThat(refused.stderr()).contains("refused to create jobs").contains("runAsUser");
     assertThat(refused.stderr()).doesNotContain("Received status").doesNotContain("Status(");
     assertThat(client.batch().v1().jobs().inNamespace(ns.name()).list().getItems()).isEmpty();
-    assertThat(
-            client
-                .configMaps()
-                .inNamespace(ns.name())
-                .withLabel("kubemigrate.dev/record", "true")
-                .list()
-                .getItems())
-        .isEmpty();
+    assertThat(Records.all(client, ns)).isEmpty();
     // And the corrected run of the same version claims it anew and succeeds (not exit 6)
     Kubemigrate.Result fixed =
         km.run(Args.busyboxRun(ns, "shop", "1").sh("echo fixed-run").build());

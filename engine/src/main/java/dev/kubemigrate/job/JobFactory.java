@@ -210,12 +210,6 @@ public final class JobFactory {
         && pod.getVolumes().stream().anyMatch(v -> name.equals(v.getName()));
   }
 
-  /**
-   * The {@link StartGate}: an init container of kubemigrate's image, last of the pod's, that reads
-   * the pod's own grant annotation through a downward API volume. It has the migration container's
-   * resources, as {@code wait-for-db} has, so that a quota or limit range that admits the one
-   * admits the other.
-   */
   /** The least memory the gate's JVM is given, whatever the migration's limit. */
   static final io.fabric8.kubernetes.api.model.Quantity GATE_MEMORY =
       new io.fabric8.kubernetes.api.model.Quantity("128Mi");
@@ -243,6 +237,12 @@ public final class JobFactory {
     return copy;
   }
 
+  /**
+   * The {@link StartGate}: an init container of kubemigrate's image, last of the pod's, that reads
+   * the pod's own grant annotation through a downward API volume. It has the migration container's
+   * resources, as {@code wait-for-db} has, so that a quota or limit range that admits the one
+   * admits the other; but at least {@link #GATE_MEMORY} of memory, which its JVM needs.
+   */
   private static void startGate(PodSpec pod, String image) {
     List<Volume> volumes =
         pod.getVolumes() == null ? new ArrayList<>() : new ArrayList<>(pod.getVolumes());
@@ -259,11 +259,7 @@ public final class JobFactory {
             .endDownwardAPI()
             .build());
     pod.setVolumes(volumes);
-    Container migrate =
-        pod.getContainers().stream()
-            .filter(c -> CONTAINER_NAME.equals(c.getName()))
-            .findFirst()
-            .orElseThrow();
+    Container migrate = migrateContainer(pod);
     Container gate = new Container();
     gate.setName(StartGate.CONTAINER);
     gate.setImage(image);
@@ -280,12 +276,28 @@ public final class JobFactory {
       gate.setResources(atLeast(migrate.getResources(), "memory", GATE_MEMORY));
     }
     gate.setTerminationMessagePolicy("FallbackToLogsOnError");
+    addInitContainer(pod, gate);
+  }
+
+  /** The pod's migration container, {@value #CONTAINER_NAME}. */
+  private static Container migrateContainer(PodSpec pod) {
+    return pod.getContainers().stream()
+        .filter(c -> CONTAINER_NAME.equals(c.getName()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /**
+   * Adds {@code container} as the last of the pod's init containers, in place of one of its name:
+   * the template's own (a proxy, a secrets fetcher) come first.
+   */
+  private static void addInitContainer(PodSpec pod, Container container) {
     List<Container> init =
         pod.getInitContainers() == null
             ? new ArrayList<>()
             : new ArrayList<>(pod.getInitContainers());
-    init.removeIf(c -> StartGate.CONTAINER.equals(c.getName()));
-    init.add(gate);
+    init.removeIf(c -> container.getName().equals(c.getName()));
+    init.add(container);
     pod.setInitContainers(init);
   }
 
@@ -356,19 +368,7 @@ public final class JobFactory {
     pod.setImagePullSecrets(pullSecrets.isEmpty() ? null : pullSecrets);
     pod.setContainers(withMigrateContainer(pod.getContainers(), spec));
     if (spec.waitForDatabase() != null) {
-      Container migrate =
-          pod.getContainers().stream()
-              .filter(c -> CONTAINER_NAME.equals(c.getName()))
-              .findFirst()
-              .orElseThrow();
-      List<Container> init =
-          pod.getInitContainers() == null
-              ? new ArrayList<>()
-              : new ArrayList<>(pod.getInitContainers());
-      init.removeIf(c -> MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(c.getName()));
-      // Last of the init containers: the template's own (a proxy, a secrets fetcher) come first.
-      init.add(waitForDatabase(spec.waitForDatabase(), migrate));
-      pod.setInitContainers(init);
+      addInitContainer(pod, waitForDatabase(spec.waitForDatabase(), migrateContainer(pod)));
     }
     template.setSpec(pod);
     return template;

@@ -1018,11 +1018,6 @@ public final class RunEngine {
   static final Duration UNSEEN_JOB = Duration.ofSeconds(3);
 
   /**
-   * True when a Job this watch never saw was created and is gone (deleted before the watch's first
-   * list): the record has its uid, and the API server no longer has it. The watch asks once the Job
-   * has been unseen for {@link #UNSEEN_JOB}, then at most every {@link #UNSEEN_JOB}.
-   */
-  /**
    * Lets {@code pod} through its {@link dev.kubemigrate.job.StartGate}: the annotation, by a merge
    * patch of the pod's metadata only (the pod's spec and status are the kubelet's).
    */
@@ -1048,6 +1043,11 @@ public final class RunEngine {
     }
   }
 
+  /**
+   * True when a Job this watch never saw was created and is gone (deleted before the watch's first
+   * list): the record has its uid, and the API server no longer has it. The watch asks once the Job
+   * has been unseen for {@link #UNSEEN_JOB}, then at most every {@link #UNSEEN_JOB}.
+   */
   private boolean createdButGone(String ns, String jobName, WatchedAttempt attempt) {
     String uid = attempt.jobUid();
     if (uid == null) {

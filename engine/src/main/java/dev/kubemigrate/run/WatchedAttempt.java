@@ -161,7 +161,14 @@ final class WatchedAttempt {
       // Chosen, but deleted before any caller let it through: as seen here, its deletion came
       // before any grant, and the kubelet starts no container in a pod being deleted, so its
       // migration never ran. Another pod of the attempt may run it (the Classifier waits).
-      unchoose(startedPod);
+      String deleted = startedPod;
+      if (swapStartedPod(deleted, null)) {
+        granted = false;
+        listener.progress(
+            "pod "
+                + deleted
+                + " was deleted before it started the migration; another may start it");
+      }
       return;
     }
     if (chosen.isEmpty() || chosen.get().getMetadata().getDeletionTimestamp() != null) {
@@ -185,37 +192,6 @@ final class WatchedAttempt {
   }
 
   /**
-   * Takes {@code pod} out of the record (a compare-and-set: only if the record still names it), so
-   * that the next look chooses another.
-   */
-  private void unchoose(String pod) {
-    try {
-      for (int i = 0; i < 5; i++) {
-        StoredRecord current = i == 0 && last != null ? last : reread();
-        if (current == null
-            || !current.record().state().isActive()
-            || !pod.equals(current.record().startedPod())) {
-          startedPod = current == null ? null : current.record().startedPod();
-          return;
-        }
-        Optional<StoredRecord> updated =
-            store.update(current, current.record().withStartedPod(null));
-        if (updated.isPresent()) {
-          listener.progress(
-              "pod " + pod + " was deleted before it started the migration; another may start it");
-          startedPod = null;
-          granted = false;
-          last = updated.get();
-          written.accept(last);
-          return;
-        }
-      }
-    } catch (KubemigrateException e) {
-      listener.progress("could not update the run's record: " + e.getMessage());
-    }
-  }
-
-  /**
    * A pod that has not started, where no start is recorded as this caller knows the record: it may
    * be the replacement of a pod that another caller saw start, and which is gone now.
    */
@@ -229,27 +205,41 @@ final class WatchedAttempt {
 
   /** Records {@code pod} as the attempt's, unless another is recorded: then that one is. */
   private void choose(String pod) {
+    swapStartedPod(null, pod);
+  }
+
+  /**
+   * Sets the record's pod from {@code expected} to {@code next} (a compare-and-set); where the
+   * record names another, that one is the attempt's. True when this caller changed it. An API error
+   * is said, and leaves it for the next look.
+   */
+  private boolean swapStartedPod(String expected, String next) {
     try {
       for (int i = 0; i < 5; i++) {
         StoredRecord current = i == 0 && last != null ? last : reread();
         if (current == null || !current.record().state().isActive()) {
-          return; // the run was settled or retried meanwhile: nothing more to give
+          return false; // the run was settled or retried meanwhile: nothing more to give
         }
-        if (current.record().startedPod() != null) {
+        if (!java.util.Objects.equals(expected, current.record().startedPod())) {
           startedPod = current.record().startedPod();
-          return;
+          return false;
         }
         Optional<StoredRecord> updated =
-            store.update(current, current.record().withStartedPod(pod));
+            store.update(current, current.record().withStartedPod(next));
         if (updated.isPresent()) {
-          startedPod = pod;
+          startedPod = next;
           last = updated.get();
           written.accept(last);
-          return;
+          return true;
         }
       }
     } catch (KubemigrateException e) {
-      listener.progress("could not record the attempt's pod " + pod + ": " + e.getMessage());
+      listener.progress(
+          (next == null
+                  ? "could not take pod " + expected + " out of the run's record: "
+                  : "could not record the attempt's pod " + next + ": ")
+              + e.getMessage());
     }
+    return false;
   }
 }
