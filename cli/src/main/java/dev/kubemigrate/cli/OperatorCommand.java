@@ -6,6 +6,7 @@ import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Webhooks;
 import dev.kubemigrate.operator.KubemigrateOperator;
 import dev.kubemigrate.operator.OperatorSettings;
+import dev.kubemigrate.operator.OwnImage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -111,6 +112,12 @@ final class OperatorCommand implements Callable<Integer> {
         lease =
             leaseNamespace != null ? leaseNamespace : envOr("POD_NAMESPACE", connected.namespace());
       }
+      OwnImage own =
+          OwnImage.resolve(
+              connected.client(),
+              System.getenv("KUBEMIGRATE_IMAGE"),
+              System.getenv("POD_NAMESPACE"),
+              System.getenv("POD_NAME"));
       OperatorSettings settings =
           new OperatorSettings(
               allNamespaces ? Set.of() : namespaces,
@@ -118,7 +125,8 @@ final class OperatorCommand implements Callable<Integer> {
               metricsPort,
               lease,
               envOr("POD_NAME", RunCommand.hostname()),
-              urls);
+              urls,
+              own.image());
       CompletableFuture<ExitCode> done = new CompletableFuture<>();
       try (KubemigrateOperator operator =
           new KubemigrateOperator(connected.client(), settings, Clock.systemUTC())) {
@@ -132,7 +140,11 @@ final class OperatorCommand implements Callable<Integer> {
                 + " started"
                 + (operator.metricsPort() > 0
                     ? "; metrics on :" + operator.metricsPort() + "/metrics"
-                    : ""));
+                    : "")
+                + "; kubemigrate's image (wait-for-db, start gate): "
+                + (own.image() != null
+                    ? own.image() + " (from " + own.source() + ")"
+                    : own.source()));
         ExitCode code = done.get();
         System.err.println("kubemigrate operator stopping");
         return code.code();

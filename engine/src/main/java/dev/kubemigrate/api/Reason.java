@@ -106,7 +106,7 @@ public enum Reason {
   IMAGE_NOT_FOUND(
       "ImageNotFound",
       ExitCode.COULD_NOT_START,
-      "the registry has no such image or tag: push it, or fix --image (a typo in the tag?)"),
+      "the registry has no such image or tag: push it, or fix the image named above (--image, or --kubemigrate-image for kubemigrate's own; a typo in the tag?)"),
   IMAGE_PULL_DENIED(
       "ImagePullDenied",
       ExitCode.COULD_NOT_START,
@@ -115,9 +115,11 @@ public enum Reason {
   REGISTRY_HOST_NOT_FOUND(
       "RegistryHostNotFound",
       ExitCode.COULD_NOT_START,
-      "the registry's host name does not resolve from the node: fix the registry in --image"),
+      "the registry's host name does not resolve from the node: fix the registry in the image named above (--image, or --kubemigrate-image for kubemigrate's own)"),
   INVALID_IMAGE_NAME(
-      "InvalidImageName", ExitCode.COULD_NOT_START, "fix the image reference (--image)"),
+      "InvalidImageName",
+      ExitCode.COULD_NOT_START,
+      "fix the image reference named above (--image, or --kubemigrate-image for kubemigrate's own)"),
   ERR_IMAGE_NEVER_PULL(
       "ErrImageNeverPull",
       ExitCode.COULD_NOT_START,

@@ -5,6 +5,7 @@ import dev.kubemigrate.api.ExitCode;
 import dev.kubemigrate.api.MigrationSpec;
 import dev.kubemigrate.api.Reason;
 import dev.kubemigrate.job.JobFactory;
+import dev.kubemigrate.job.StartGate;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -341,12 +342,11 @@ final class Classifier {
         Optional<Reason> hopeless = PullErrors.hopeless(message);
         if (hopeless.isPresent()) {
           // The registry said what is wrong: no wait fixes a missing tag or a refused login.
-          return Verdict.stop(
-              hopeless.get(), "cannot pull image " + status.getImage() + ": " + message, null);
+          return Verdict.stop(hopeless.get(), cannotPull(status) + ": " + message, null);
         }
         return age.compareTo(grace) >= 0
-            ? Verdict.stop(reason, "cannot pull image " + status.getImage() + ": " + message, null)
-            : Verdict.waiting(reason, "cannot pull image " + status.getImage() + giveUpIn);
+            ? Verdict.stop(reason, cannotPull(status) + ": " + message, null)
+            : Verdict.waiting(reason, cannotPull(status) + giveUpIn);
       }
     }
     PodCondition scheduled = condition(pod, "PodScheduled");
@@ -481,9 +481,32 @@ final class Classifier {
         && RUNTIME_AWAY.stream().anyMatch(message::contains);
   }
 
+  /**
+   * "cannot pull image X", and whose image it is when it is not the migration's: kubemigrate's own
+   * (wait-for-db, the start gate) comes from another flag than {@code --image}.
+   */
+  static String cannotPull(ContainerStatus status) {
+    return "cannot pull image " + status.getImage() + whose(status);
+  }
+
+  private static String whose(ContainerStatus status) {
+    String name = status.getName();
+    if (JobFactory.CONTAINER_NAME.equals(name) || name == null) {
+      return "";
+    }
+    if (MigrationSpec.WAIT_FOR_DB_CONTAINER.equals(name) || StartGate.CONTAINER.equals(name)) {
+      return " of init container "
+          + name
+          + ", kubemigrate's own image (--kubemigrate-image, $KUBEMIGRATE_IMAGE, the operator's"
+          + " image, or spec.waitForDatabase.image)";
+    }
+    return " of container " + name;
+  }
+
   private static String describe(Reason reason, String message, ContainerStatus status) {
     return switch (reason) {
-      case INVALID_IMAGE_NAME -> "invalid image name " + status.getImage() + ": " + message;
+      case INVALID_IMAGE_NAME ->
+          "invalid image name " + status.getImage() + whose(status) + ": " + message;
       case ERR_IMAGE_NEVER_PULL ->
           "image " + status.getImage() + " is not on the node and its pull policy is Never";
       case CREATE_CONTAINER_CONFIG_ERROR -> "the container's configuration is broken: " + message;

@@ -363,6 +363,44 @@ class ClassifierTest {
     assertThat(late.reason().label()).isEqualTo("ImagePullBackOff");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "migrate     | cannot pull image reg.invalid/km:1: ",
+        "start-once  | cannot pull image reg.invalid/km:1 of init container start-once,"
+            + " kubemigrate's own image (--kubemigrate-image",
+        "wait-for-db | cannot pull image reg.invalid/km:1 of init container wait-for-db,"
+            + " kubemigrate's own image (--kubemigrate-image",
+        "vault-agent | cannot pull image reg.invalid/km:1 of container vault-agent: "
+      })
+  @DisplayName("A hopeless pull says whose image it is: the migration's, kubemigrate's, or another")
+  void pullNamesWhoseImage(String container, String said) {
+    // Given a pod whose init container (or the migration's) cannot pull, the host unknown
+    String message =
+        "failed to pull and unpack image \"reg.invalid/km:1\": dial tcp: lookup reg.invalid on"
+            + " 10.0.0.53:53: no such host";
+    io.fabric8.kubernetes.api.model.ContainerStatus status =
+        new ContainerStatusBuilder(waiting("ErrImagePull", message))
+            .withName(container)
+            .withImage("reg.invalid/km:1")
+            .build();
+    Pod pod =
+        container.equals("migrate")
+            ? pod(status)
+            : new PodBuilder(pod(waiting("PodInitializing", null)))
+                .editStatus()
+                .withInitContainerStatuses(status)
+                .endStatus()
+                .build();
+    // When
+    Verdict v = Classifier.classify(job(null, null), List.of(pod), CREATED.plusSeconds(1), GRACE);
+    // Then it cannot start at once, and names the image and whose it is
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.COULD_NOT_START);
+    assertThat(v.reason()).isEqualTo(Reason.REGISTRY_HOST_NOT_FOUND);
+    assertThat(v.message()).startsWith(said).endsWith("no such host");
+  }
+
   @Test
   @DisplayName("An unschedulable pod cannot start once the grace has passed")
   void unschedulableAfterGrace() {

@@ -50,6 +50,7 @@ public final class KubemigrateOperator implements AutoCloseable {
             metrics,
             settings.allNamespaces() ? List.of() : List.copyOf(settings.namespaces()));
     this.reconciler.notifyAlso(settings.notifyUrls());
+    this.reconciler.ownImage(settings.ownImage());
   }
 
   /**

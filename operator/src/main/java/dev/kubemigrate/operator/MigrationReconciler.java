@@ -146,16 +146,20 @@ public final class MigrationReconciler implements Reconciler<Migration> {
   }
 
   /**
-   * The operator's own image ({@code $KUBEMIGRATE_IMAGE}, set by the chart and the manifests): the
-   * default of {@code spec.waitForDatabase.image}, and the start gate's on Kubernetes before 1.26.
+   * The operator's own image ({@link OwnImage}): the default of {@code spec.waitForDatabase.image},
+   * and the start gate's on Kubernetes before 1.26; null: none.
    */
-  private static final String OWN_IMAGE = System.getenv("KUBEMIGRATE_IMAGE");
+  private volatile String ownImage;
 
-  private static MigrationSpec withOwnImage(MigrationSpec spec) {
+  void ownImage(String image) {
+    ownImage = image;
+  }
+
+  private MigrationSpec withOwnImage(MigrationSpec spec) {
     return spec.waitForDatabase() == null
         ? spec
         : spec.toBuilder()
-            .waitForDatabase(spec.waitForDatabase().withDefaultImage(OWN_IMAGE))
+            .waitForDatabase(spec.waitForDatabase().withDefaultImage(ownImage))
             .build();
   }
 
@@ -292,7 +296,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
         RunRequest.of(spec, namespace)
             .attempt(wanted)
             .preflight(preflight)
-            .kubemigrateImage(OWN_IMAGE)
+            .kubemigrateImage(ownImage)
             .startedBy(
                 "kubemigrate operator " + identity + " for migration/" + m.getMetadata().getName())
             .build());

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param identity this replica's name, in the Lease, the records and the Events
  * @param notifyUrls URLs every Migration's finished run posts its result to, beside its own {@code
  *     spec.notify}
+ * @param ownImage kubemigrate's image ({@link OwnImage}): the default of {@code
+ *     spec.waitForDatabase.image} and the start gate's; null: none
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -21,7 +23,8 @@ public record OperatorSettings(
     int metricsPort,
     String leaseNamespace,
     String identity,
-    List<String> notifyUrls) {
+    List<String> notifyUrls,
+    String ownImage) {
 
   public static final String LEASE_NAME = "kubemigrate-operator";
 
