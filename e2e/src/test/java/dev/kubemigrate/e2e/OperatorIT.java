@@ -73,6 +73,24 @@ class OperatorIT {
     assertThat(db.count("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(3);
     assertThat(jobs(client, ns)).hasSize(1);
     assertThat(eventReasons(client, ns, "shop")).contains("Running", "Succeeded");
+    // kubemigrate's image came from the operator's own pod (the manifests set no
+    // $KUBEMIGRATE_IMAGE), and on this server (before 1.26) it gated the migration's pod
+    Pod operator = OperatorInstall.pods(client, ns.name()).get(0);
+    assertThat(client.pods().resource(operator).getLog())
+        .contains(
+            "kubemigrate's image (wait-for-db, start gate): "
+                + Images.KUBEMIGRATE
+                + " (from pod "
+                + ns.name()
+                + "/"
+                + operator.getMetadata().getName()
+                + ")");
+    assertThat(jobs(client, ns).get(0).getSpec().getTemplate().getSpec().getInitContainers())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getName()).isEqualTo("start-once");
+              assertThat(c.getImage()).isEqualTo(Images.KUBEMIGRATE);
+            });
   }
 
   @Test
