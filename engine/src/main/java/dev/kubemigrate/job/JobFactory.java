@@ -210,8 +210,11 @@ public final class JobFactory {
         && pod.getVolumes().stream().anyMatch(v -> name.equals(v.getName()));
   }
 
-  /** The least memory the gate's JVM is given, whatever the migration's limit. */
-  static final io.fabric8.kubernetes.api.model.Quantity GATE_MEMORY =
+  /**
+   * The least memory kubemigrate's own JVM containers (the start gate, wait-for-db) are given,
+   * whatever the migration's limit.
+   */
+  static final io.fabric8.kubernetes.api.model.Quantity JVM_MEMORY =
       new io.fabric8.kubernetes.api.model.Quantity("128Mi");
 
   /**
@@ -241,7 +244,7 @@ public final class JobFactory {
    * The {@link StartGate}: an init container of kubemigrate's image, last of the pod's, that reads
    * the pod's own grant annotation through a downward API volume. It has the migration container's
    * resources, as {@code wait-for-db} has, so that a quota or limit range that admits the one
-   * admits the other; but at least {@link #GATE_MEMORY} of memory, which its JVM needs.
+   * admits the other; but at least {@link #JVM_MEMORY} of memory, which its JVM needs.
    */
   private static void startGate(PodSpec pod, String image) {
     List<Volume> volumes =
@@ -273,7 +276,7 @@ public final class JobFactory {
                 .withReadOnly(true)
                 .build()));
     if (migrate.getResources() != null) {
-      gate.setResources(atLeast(migrate.getResources(), "memory", GATE_MEMORY));
+      gate.setResources(atLeast(migrate.getResources(), "memory", JVM_MEMORY));
     }
     gate.setTerminationMessagePolicy("FallbackToLogsOnError");
     addInitContainer(pod, gate);
@@ -446,7 +449,7 @@ public final class JobFactory {
     c.setEnv(migrate.getEnv() == null ? null : new ArrayList<>(migrate.getEnv()));
     c.setEnvFrom(migrate.getEnvFrom() == null ? null : new ArrayList<>(migrate.getEnvFrom()));
     if (migrate.getResources() != null) {
-      c.setResources(new ResourceRequirementsBuilder(migrate.getResources()).build());
+      c.setResources(atLeast(migrate.getResources(), "memory", JVM_MEMORY));
     }
     c.setTerminationMessagePolicy("FallbackToLogsOnError");
     return c;

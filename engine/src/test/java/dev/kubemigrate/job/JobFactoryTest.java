@@ -608,4 +608,50 @@ class JobFactoryTest {
   private static String specHashOf(MigrationSpec spec) {
     return SpecHash.of(spec);
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "migration memory {0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "16Mi, 128Mi",
+    "100Mi, 128Mi",
+    "127Mi, 128Mi",
+    "128Mi, 128Mi",
+    "200M, 200M",
+    "1Gi, 1Gi"
+  })
+  @DisplayName(
+      "kubemigrate's own JVM containers, wait-for-db and the start gate, get at least 128Mi of"
+          + " memory, whatever the migration's; the migration keeps its own")
+  void jvmContainersHaveAMemoryFloor(String given, String expected) {
+    MigrationSpec spec =
+        TestSpecs.shop()
+            .waitForDatabase(new MigrationSpec.WaitForDatabase(null, null, "reg/km:1"))
+            .resources(
+                new ResourceRequirementsBuilder()
+                    .addToRequests("memory", new Quantity(given))
+                    .addToRequests("cpu", new Quantity("50m"))
+                    .addToLimits("memory", new Quantity(given))
+                    .build())
+            .build()
+            .validate();
+    PodSpec pod =
+        factory
+            .build(spec, "shop", 1, new ServerVersion(1, 20), "reg/km:1")
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getInitContainers())
+        .extracting(Container::getName)
+        .containsExactly(MigrationSpec.WAIT_FOR_DB_CONTAINER, StartGate.CONTAINER);
+    assertThat(pod.getInitContainers())
+        .allSatisfy(
+            c -> {
+              assertThat(c.getResources().getRequests())
+                  .containsEntry("memory", new Quantity(expected))
+                  .containsEntry("cpu", new Quantity("50m"));
+              assertThat(c.getResources().getLimits())
+                  .containsEntry("memory", new Quantity(expected));
+            });
+    assertThat(pod.getContainers().get(0).getResources().getLimits())
+        .containsEntry("memory", new Quantity(given));
+  }
 }
