@@ -85,12 +85,21 @@ class OperatorIT {
                 + "/"
                 + operator.getMetadata().getName()
                 + ")");
-    assertThat(jobs(client, ns).get(0).getSpec().getTemplate().getSpec().getInitContainers())
-        .anySatisfy(
-            c -> {
-              assertThat(c.getName()).isEqualTo("start-once");
-              assertThat(c.getImage()).isEqualTo(Images.KUBEMIGRATE);
-            });
+    var server = client.getKubernetesVersion();
+    boolean before126 =
+        Integer.parseInt(server.getMajor()) == 1
+            && Integer.parseInt(server.getMinor().replaceAll("\\D.*", "")) < 26;
+    var init = jobs(client, ns).get(0).getSpec().getTemplate().getSpec().getInitContainers();
+    if (before126) {
+      assertThat(init)
+          .anySatisfy(
+              c -> {
+                assertThat(c.getName()).isEqualTo("start-once");
+                assertThat(c.getImage()).isEqualTo(Images.KUBEMIGRATE);
+              });
+    } else {
+      assertThat(init).noneMatch(c -> c.getName().equals("start-once"));
+    }
   }
 
   @Test

@@ -103,11 +103,8 @@ final class OperatorInstall {
         var container = d.getSpec().getTemplate().getSpec().getContainers().get(0);
         container.setImage(Images.KUBEMIGRATE);
         container.setImagePullPolicy("Never");
-        // Its own image, as the chart sets it: the pods' init containers (wait-for-db, and the
-        // start gate before Kubernetes 1.26) run it.
-        container.getEnv().stream()
-            .filter(e -> e.getName().equals("KUBEMIGRATE_IMAGE"))
-            .forEach(e -> e.setValue(Images.KUBEMIGRATE));
+        // No $KUBEMIGRATE_IMAGE: the operator reads the image above from its own pod, for the
+        // pods' init containers (wait-for-db, and the start gate before Kubernetes 1.26).
         List<String> args = new ArrayList<>(container.getArgs());
         args.replaceAll(a -> a.equals("--all-namespaces") ? "--watch-namespace=" + namespace : a);
         container.setArgs(args);

@@ -1,9 +1,11 @@
 package dev.kubemigrate.operator;
 
+import dev.kubemigrate.engine.Kubemigrate;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,25 +39,51 @@ public record OwnImage(String image, String source) {
           null, "none: neither $KUBEMIGRATE_IMAGE nor $POD_NAMESPACE and $POD_NAME are set");
     }
     String pod = podNamespace + "/" + podName;
-    try {
-      Pod own = client.pods().inNamespace(podNamespace).withName(podName).get();
-      if (own == null) {
-        return new OwnImage(null, "none: pod " + pod + " ($POD_NAME) was not found");
+    Pod own = null;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        own = client.pods().inNamespace(podNamespace).withName(podName).get();
+        break;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 401 || e.getCode() == 403) {
+          return new OwnImage(
+              null,
+              "none: may not read pod " + pod + " (" + e.getCode() + "); set $KUBEMIGRATE_IMAGE");
+        }
+        if (attempt >= TRIES) {
+          // Without its image the operator would run without the start gate: better not start.
+          throw Kubemigrate.apiError(client, e).map(RuntimeException.class::cast).orElse(e);
+        }
+        sleep(RETRY_AFTER.multipliedBy(1L << (attempt - 1)));
       }
-      return of(own)
-          .map(image -> new OwnImage(image, "pod " + pod))
-          .orElseGet(
-              () ->
-                  new OwnImage(
-                      null,
-                      "none: pod "
-                          + pod
-                          + " has no container \""
-                          + CONTAINER
-                          + "\"; set $KUBEMIGRATE_IMAGE"));
-    } catch (KubernetesClientException e) {
-      return new OwnImage(
-          null, "none: cannot read pod " + pod + " (" + e.getCode() + "); set $KUBEMIGRATE_IMAGE");
+    }
+    if (own == null) {
+      return new OwnImage(null, "none: pod " + pod + " ($POD_NAME) was not found");
+    }
+    return of(own)
+        .map(image -> new OwnImage(image, "pod " + pod))
+        .orElseGet(
+            () ->
+                new OwnImage(
+                    null,
+                    "none: pod "
+                        + pod
+                        + " has no container \""
+                        + CONTAINER
+                        + "\"; set $KUBEMIGRATE_IMAGE"));
+  }
+
+  /** Reads of the own pod: a server that restarts as the operator starts is waited for. */
+  static final int TRIES = 6;
+
+  static final Duration RETRY_AFTER = Duration.ofMillis(250);
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the operator's own pod", e);
     }
   }
 

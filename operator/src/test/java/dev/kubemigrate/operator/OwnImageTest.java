@@ -18,6 +18,16 @@ class OwnImageTest {
   KubernetesMockServer server;
   KubernetesClient client;
 
+  /** A client that does not retry by itself, as kubemigrate's own before the server answered. */
+  private KubernetesClient noRetries() {
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(
+            new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+                .withRequestRetryBackoffLimit(0)
+                .build())
+        .build();
+  }
+
   private static Pod pod(String... namesAndImages) {
     PodBuilder b =
         new PodBuilder().withNewMetadata().withName("op-0").endMetadata().withNewSpec().endSpec();
@@ -103,9 +113,38 @@ class OwnImageTest {
         .isEqualTo("none: pod ops/gone ($POD_NAME) was not found");
     OwnImage forbidden = OwnImage.resolve(client, null, "ops", "forbidden");
     assertThat(forbidden.image()).isNull();
-    assertThat(forbidden.source()).contains("403", "set $KUBEMIGRATE_IMAGE");
+    assertThat(forbidden.source())
+        .contains("may not read pod ops/forbidden", "403", "$KUBEMIGRATE_IMAGE");
     OwnImage two = OwnImage.resolve(client, null, "ops", "two");
     assertThat(two.image()).isNull();
     assertThat(two.source()).contains("no container \"operator\"");
+  }
+
+  @Test
+  @DisplayName("an API server that fails the read twice (restarting, say) is asked again")
+  void retried() {
+    server.expect().get().withPath("/api/v1/namespaces/ops/pods/op-0").andReturn(503, "").times(2);
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/ops/pods/op-0")
+        .andReturn(200, pod("operator", "reg/km:late"))
+        .once();
+    try (KubernetesClient once = noRetries()) {
+      assertThat(OwnImage.resolve(once, null, "ops", "op-0").image()).isEqualTo("reg/km:late");
+    }
+  }
+
+  @Test
+  @DisplayName("an API server that never answers stops the operator rather than run it ungated")
+  void neverAnswers() {
+    server.expect().get().withPath("/api/v1/namespaces/ops/pods/op-0").andReturn(500, "").always();
+    try (KubernetesClient once = noRetries()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> OwnImage.resolve(once, null, "ops", "op-0"))
+          .isInstanceOf(dev.kubemigrate.api.KubemigrateException.class)
+          .hasMessageContaining("pods");
+    }
+    assertThat(server.getRequestCount()).isEqualTo(OwnImage.TRIES);
   }
 }
