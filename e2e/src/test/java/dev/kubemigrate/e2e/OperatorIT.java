@@ -85,12 +85,8 @@ class OperatorIT {
                 + "/"
                 + operator.getMetadata().getName()
                 + ")");
-    var server = client.getKubernetesVersion();
-    boolean before126 =
-        Integer.parseInt(server.getMajor()) == 1
-            && Integer.parseInt(server.getMinor().replaceAll("\\D.*", "")) < 26;
     var init = jobs(client, ns).get(0).getSpec().getTemplate().getSpec().getInitContainers();
-    if (before126) {
+    if (!dev.kubemigrate.kube.ServerVersion.read(client).atLeast(1, 26)) {
       assertThat(init)
           .anySatisfy(
               c -> {

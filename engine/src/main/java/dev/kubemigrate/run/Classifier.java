@@ -485,7 +485,7 @@ final class Classifier {
    * "cannot pull image X", and whose image it is when it is not the migration's: kubemigrate's own
    * (wait-for-db, the start gate) comes from another flag than {@code --image}.
    */
-  static String cannotPull(ContainerStatus status) {
+  private static String cannotPull(ContainerStatus status) {
     return "cannot pull image " + status.getImage() + whose(status);
   }
 

@@ -26,8 +26,12 @@ public record OwnImage(String image, String source) {
 
   /**
    * The image {@code $KUBEMIGRATE_IMAGE} names, else that of the operator's container in its own
-   * pod. Never fails: without either, the operator runs without a default image (no start gate, and
-   * wait-for-db needs {@code spec.waitForDatabase.image}).
+   * pod. Without either (not in a pod, a pod it may not read, no such container), the operator runs
+   * without a default image: no start gate, and wait-for-db needs {@code
+   * spec.waitForDatabase.image}.
+   *
+   * @throws RuntimeException the engine's one-line API error (exit 5) when the API server does not
+   *     answer the read in {@value #TRIES} tries (about 8 s): the operator does not start ungated
    */
   public static OwnImage resolve(
       KubernetesClient client, String envImage, String podNamespace, String podName) {
