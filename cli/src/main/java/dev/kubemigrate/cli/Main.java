@@ -14,7 +14,9 @@ public final class Main {
     } else if (!named(args).equals("operator")) {
       Logging.off();
     }
-    System.exit(commandLine(args).execute(args));
+    int code = commandLine(args).execute(args);
+    QuickExit.prepare();
+    System.exit(code);
   }
 
   /**
