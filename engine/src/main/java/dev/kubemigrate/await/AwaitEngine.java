@@ -13,7 +13,9 @@ import dev.kubemigrate.kube.ChangeSignal;
 import dev.kubemigrate.kube.Namespaces;
 import dev.kubemigrate.record.FloorStore;
 import dev.kubemigrate.record.RecordCodec;
+import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.RecordWatch;
+import dev.kubemigrate.record.StoredRecord;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The engine behind `kubemigrate await`: blocks until the record of (app, phase, version) says the
  * migration succeeded (exit 0) or failed (exit as `run` would, at once, with the reason and log
- * tail). It reads only the record, never the Job, so it works after the Job's clean-up. It watches
- * the record ({@link RecordWatch}); it does not poll.
+ * tail). It reads only the record, never the Job, so it works after the Job's clean-up. A record
+ * that is already final is decided from one read; any other is watched ({@link RecordWatch}), not
+ * polled.
  */
 public final class AwaitEngine {
 
@@ -56,31 +59,20 @@ public final class AwaitEngine {
     if (guarded.isPresent()) {
       return guarded.get();
     }
-    AtomicReference<String> shown = new AtomicReference<>();
-    Optional<RunRecord> last;
-    try (RecordWatch watch = RecordWatch.open(client, namespace, app, phase, version, changed)) {
-      last =
-          watch.awaitUntil(
-              r -> r.isPresent() && !r.get().state().isActive(),
-              deadline,
-              clock,
-              () -> interrupted,
-              r -> {
-                String state = r.map(x -> x.state() + "/" + x.attempt()).orElse("absent");
-                String before = shown.getAndSet(state);
-                if (before == null && r.isEmpty()) {
-                  // Nothing to wait for in a namespace that does not exist: say so now.
-                  Namespaces.requireExists(client, namespace);
-                }
-                if (!state.equals(before)) {
-                  listener.progress(describe(what, r.orElse(null), namespace + "/" + name));
-                }
-              });
+    Optional<RunRecord> last =
+        new RecordStore(client, namespace).read(app, phase, version).map(StoredRecord::record);
+    boolean waited = last.isEmpty() || last.get().state().isActive();
+    if (!waited) {
+      // Already final, as for every pod of an app after its first: decided from this one read,
+      // without the informer's list, watch connection and threads.
+      listener.progress(describe(what, last.get(), namespace + "/" + name));
+    } else {
+      last = watch(namespace, app, phase, version, deadline, what, name);
     }
     RunRecord r = last.orElse(null);
     if (r != null && r.state() == RunState.SUCCEEDED) {
       // A contract may have run while this waited: asked once more, as the pod is let through.
-      guarded = guard(floors, app, phase, version);
+      guarded = waited ? guard(floors, app, phase, version) : Optional.empty();
       if (guarded.isPresent()) {
         return guarded.get();
       }
@@ -112,6 +104,36 @@ public final class AwaitEngine {
             + (r == null
                 ? ": it was never started"
                 : ": it is still " + r.state().display().toLowerCase(java.util.Locale.ROOT)));
+  }
+
+  /** Watches the record until it is final, the deadline passes or this is interrupted. */
+  private Optional<RunRecord> watch(
+      String namespace,
+      String app,
+      Phase phase,
+      String version,
+      Instant deadline,
+      String what,
+      String name) {
+    AtomicReference<String> shown = new AtomicReference<>();
+    try (RecordWatch watch = RecordWatch.open(client, namespace, app, phase, version, changed)) {
+      return watch.awaitUntil(
+          r -> r.isPresent() && !r.get().state().isActive(),
+          deadline,
+          clock,
+          () -> interrupted,
+          r -> {
+            String state = r.map(x -> x.state() + "/" + x.attempt()).orElse("absent");
+            String before = shown.getAndSet(state);
+            if (before == null && r.isEmpty()) {
+              // Nothing to wait for in a namespace that does not exist: say so now.
+              Namespaces.requireExists(client, namespace);
+            }
+            if (!state.equals(before)) {
+              listener.progress(describe(what, r.orElse(null), namespace + "/" + name));
+            }
+          });
+    }
   }
 
   /** The rollback guard's refusal of this version, said on the log too: the pod's log shows it. */

@@ -12,11 +12,14 @@ import dev.kubemigrate.api.RunListener;
 import dev.kubemigrate.api.RunOutcome;
 import dev.kubemigrate.api.RunRecord;
 import dev.kubemigrate.api.RunState;
+import dev.kubemigrate.record.RecordCodec;
 import dev.kubemigrate.record.RecordStore;
 import dev.kubemigrate.record.StoredRecord;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +42,7 @@ class AwaitEngineMockServerTest {
   private static final String NS = "test";
 
   KubernetesClient client;
+  KubernetesMockServer server;
 
   private final List<String> progress = Collections.synchronizedList(new ArrayList<>());
 
@@ -118,6 +122,52 @@ class AwaitEngineMockServerTest {
         .contains("failed")
         .contains("CreateContainerConfigError")
         .contains("secret \"db\" not found");
+  }
+
+  @Test
+  @DisplayName(
+      "A record already final (succeeded, failed to start, failed) is decided from plain reads: no"
+          + " list, no watch, and the floor read once")
+  void finalRecordIsDecidedWithoutAWatch() throws Exception {
+    List<RunState> states = List.of(RunState.SUCCEEDED, RunState.FAILED, RunState.FAILED);
+    List<Reason> reasons =
+        List.of(Reason.COMPLETED, Reason.CREATE_CONTAINER_CONFIG_ERROR, Reason.ERROR);
+    for (int i = 0; i < states.size(); i++) {
+      // Given a final record of version 2.i
+      String version = "2." + i;
+      StoredRecord running = records().create(running(version)).orElseThrow();
+      RunRecord r = running.record();
+      records()
+          .update(
+              running,
+              r.finished(states.get(i), Instant.now(), reasons.get(i), "its message", null, null))
+          .orElseThrow();
+      List<String> before = requests();
+      // When
+      RunOutcome outcome = engine().await(NS, "shop", Phase.PRE, version, Duration.ofMinutes(5));
+      // Then
+      assertThat(outcome.record().state()).as(version).isEqualTo(states.get(i));
+      assertThat(outcome.reason()).as(version).isEqualTo(reasons.get(i));
+      List<String> made = requests();
+      assertThat(before).as("drained before %s", version).isNotEmpty();
+      assertThat(made)
+          .as(version)
+          .noneMatch(path -> path.contains("watch=true"))
+          .noneMatch(path -> path.contains("fieldSelector"))
+          .anyMatch(
+              path -> path.endsWith("/configmaps/" + RecordCodec.name("shop", Phase.PRE, version)))
+          .hasSize(2); // the floor and the record
+    }
+  }
+
+  /** The paths of the requests the mock server received since the last call. */
+  private List<String> requests() throws InterruptedException {
+    List<String> paths = new ArrayList<>();
+    RecordedRequest request;
+    while ((request = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+      paths.add(request.getPath());
+    }
+    return paths;
   }
 
   @Test
@@ -250,10 +300,14 @@ class AwaitEngineMockServerTest {
   }
 
   private static RunRecord running() {
+    return running("1.0");
+  }
+
+  private static RunRecord running(String version) {
     return RunRecord.claim(
             "shop",
             Phase.PRE,
-            "1.0",
+            version,
             RunState.PENDING,
             "registry.example/shop-migrate:1.0",
             "h",
