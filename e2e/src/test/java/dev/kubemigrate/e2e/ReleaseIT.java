@@ -1,11 +1,16 @@
 package dev.kubemigrate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.kubemigrate.version.KubemigrateVersion;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,8 +81,34 @@ class ReleaseIT {
               "echo migrated from the release");
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(run.output()).contains("migrated from the release").contains("OK: ");
+
+      // The launcher made its class-data archive in the background of its first command, for the
+      // commands after it; the command itself did not wait for it
+      Path cds = dir.resolve("cache/kubemigrate/cds");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> files(cds, ".jsa").size() == 1 && files(cds, ".training").isEmpty());
+      assertThat(files(cds, "")).as("no training left behind").hasSize(1);
+      Processes.Ran again =
+          Processes.run(
+              dir, env, "kubectl", "kubemigrate", "status", "-n", ns.name(), "--app", "shop");
+      assertThat(again.exitCode()).as(again.output()).isZero();
+      assertThat(files(cds, "")).as("one archive, made once").isEqualTo(files(cds, ".jsa"));
     } finally {
       LocalCluster.deleteTree(dir);
+    }
+  }
+
+  /** The names in {@code dir} that end with {@code suffix}; none when it does not exist. */
+  private static List<String> files(Path dir, String suffix) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(suffix))
+          .sorted()
+          .toList();
     }
   }
 }
