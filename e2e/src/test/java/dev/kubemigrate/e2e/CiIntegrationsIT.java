@@ -130,6 +130,9 @@ class CiIntegrationsIT {
     env.put("GITHUB_STEP_SUMMARY", Files.createFile(step.resolve("summary")).toString());
     env.put("RUNNER_TEMP", step.toString());
     env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    // No class-data archive trained in the background: it would outlive the test, race the
+    // clean-up of its directory and load the machine under the tests after it.
+    env.put("KUBEMIGRATE_CDS", "off");
     return env;
   }
 
@@ -226,6 +229,7 @@ class CiIntegrationsIT {
     commit(project);
     Map<String, String> env = new HashMap<>();
     env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    env.put("KUBEMIGRATE_CDS", "off"); // as in runner(): no training outlives the test
     return Processes.run(
         project,
         env,
