@@ -55,6 +55,18 @@ class ReleaseIT {
               "XDG_CACHE_HOME", dir.resolve("cache").toString());
       assertThat(Processes.run(dir, env, "kubectl", "plugin", "list").output())
           .contains(release.resolve("bin/kubectl-kubemigrate").toString());
+      // A value of KUBEMIGRATE_CDS it does not know is one clear line and exit 2, before any JVM
+      for (String bad : List.of("false", "OFF", "1", " ")) {
+        Map<String, String> withBad = new java.util.HashMap<>(env);
+        withBad.put("KUBEMIGRATE_CDS", bad);
+        Processes.Ran refused =
+            Processes.run(dir, withBad, release.resolve("bin/kubemigrate").toString(), "--version");
+        assertThat(refused.exitCode()).as(bad).isEqualTo(2);
+        assertThat(refused.output())
+            .as(bad)
+            .contains("KUBEMIGRATE_CDS=" + bad + " is not one of on, off, wait")
+            .doesNotContain("kubemigrate 0.1");
+      }
       assertThat(Processes.run(dir, env, "kubectl", "kubemigrate", "--version").output())
           .startsWith("kubemigrate " + KubemigrateVersion.current());
       Processes.Ran run =
