@@ -67,6 +67,16 @@ class ReleaseIT {
             .contains("KUBEMIGRATE_CDS=" + bad + " is not one of on, off, wait")
             .doesNotContain("kubemigrate 0.1");
       }
+      // Archives of five earlier builds, one to five days old: a new archive leaves the newest four
+      Path cds = dir.resolve("cache/kubemigrate/cds");
+      Files.createDirectories(cds);
+      for (int i = 1; i <= 5; i++) {
+        Path stale = Files.createFile(cds.resolve("stale " + i + ".jsa"));
+        Files.setLastModifiedTime(
+            stale,
+            java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(Duration.ofDays(i))));
+      }
       assertThat(Processes.run(dir, env, "kubectl", "kubemigrate", "--version").output())
           .startsWith("kubemigrate " + KubemigrateVersion.current());
       Processes.Ran run =
@@ -96,16 +106,20 @@ class ReleaseIT {
 
       // The launcher made its class-data archive in the background of its first command, for the
       // commands after it; the command itself did not wait for it
-      Path cds = dir.resolve("cache/kubemigrate/cds");
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> files(cds, ".jsa").size() == 1 && files(cds, ".training").isEmpty());
-      assertThat(files(cds, "")).as("no training left behind").hasSize(1);
+          .until(() -> files(cds, ".jsa").size() == 4 && files(cds, ".training").isEmpty());
+      List<String> archives = files(cds, ".jsa");
+      assertThat(archives)
+          .as("the new archive and the three newest of before")
+          .contains("stale 1.jsa", "stale 2.jsa", "stale 3.jsa")
+          .doesNotContain("stale 4.jsa", "stale 5.jsa");
+      assertThat(files(cds, "")).as("no training left behind").isEqualTo(archives);
       Processes.Ran again =
           Processes.run(
               dir, env, "kubectl", "kubemigrate", "status", "-n", ns.name(), "--app", "shop");
       assertThat(again.exitCode()).as(again.output()).isZero();
-      assertThat(files(cds, "")).as("one archive, made once").isEqualTo(files(cds, ".jsa"));
+      assertThat(files(cds, "")).as("one archive, made once").isEqualTo(archives);
 
       // The archive holds what a real run loads (the jar's class list, scripts/cds-classlist), not
       // only what a command without a cluster reaches: of the named classes a second run loads, at
