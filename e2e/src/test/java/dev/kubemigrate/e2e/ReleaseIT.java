@@ -80,27 +80,7 @@ class ReleaseIT {
       assertThat(Processes.run(dir, env, "kubectl", "kubemigrate", "--version").output())
           .startsWith("kubemigrate " + KubemigrateVersion.current());
       Processes.Ran run =
-          Processes.run(
-              dir,
-              env,
-              "kubectl",
-              "kubemigrate",
-              "run",
-              "-n",
-              ns.name(),
-              "--app",
-              "shop",
-              "--version",
-              "1",
-              "--image",
-              Images.BUSYBOX,
-              "--image-pull-policy",
-              "Never",
-              "--command",
-              "--",
-              "sh",
-              "-c",
-              "echo migrated from the release");
+          pluginRun(dir, env, ns, "1", "sh", "-c", "echo migrated from the release");
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(run.output()).contains("migrated from the release").contains("OK: ");
 
@@ -129,26 +109,7 @@ class ReleaseIT {
       Path loaded = dir.resolve("classes.log");
       Map<String, String> logged = new java.util.HashMap<>(env);
       logged.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + loaded);
-      Processes.Ran second =
-          Processes.run(
-              dir,
-              logged,
-              "kubectl",
-              "kubemigrate",
-              "run",
-              "-n",
-              ns.name(),
-              "--app",
-              "shop",
-              "--version",
-              "2",
-              "--image",
-              Images.BUSYBOX,
-              "--image-pull-policy",
-              "Never",
-              "--command",
-              "--",
-              "true");
+      Processes.Ran second = pluginRun(dir, logged, ns, "2", "true");
       assertThat(second.exitCode()).as(second.output()).isZero();
       List<String> named =
           Files.readAllLines(loaded).stream()
@@ -170,6 +131,35 @@ class ReleaseIT {
     } finally {
       LocalCluster.deleteTree(dir);
     }
+  }
+
+  /**
+   * {@code kubectl kubemigrate run} of app shop at {@code version}, busybox running {@code
+   * command}.
+   */
+  private static Processes.Ran pluginRun(
+      Path dir, Map<String, String> env, TestNamespace ns, String version, String... command)
+      throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "kubectl",
+                "kubemigrate",
+                "run",
+                "-n",
+                ns.name(),
+                "--app",
+                "shop",
+                "--version",
+                version,
+                "--image",
+                Images.BUSYBOX,
+                "--image-pull-policy",
+                "Never",
+                "--command",
+                "--"));
+    args.addAll(List.of(command));
+    return Processes.run(dir, env, args.toArray(String[]::new));
   }
 
   /** The names in {@code dir} that end with {@code suffix}; none when it does not exist. */
