@@ -56,16 +56,20 @@ class ReleaseIT {
       assertThat(Processes.run(dir, env, "kubectl", "plugin", "list").output())
           .contains(release.resolve("bin/kubectl-kubemigrate").toString());
       // A value of KUBEMIGRATE_CDS it does not know is one clear line and exit 2, before any JVM
-      for (String bad : List.of("false", "OFF", "1", " ")) {
+      // (with JAVA_OPTS too, which replaces the launcher's JVM flags)
+      for (String bad : List.of("false", "OFF", "1", " ", "no")) {
         Map<String, String> withBad = new java.util.HashMap<>(env);
         withBad.put("KUBEMIGRATE_CDS", bad);
+        if (bad.equals("no")) {
+          withBad.put("JAVA_OPTS", "-Xmx64m");
+        }
         Processes.Ran refused =
             Processes.run(dir, withBad, release.resolve("bin/kubemigrate").toString(), "--version");
         assertThat(refused.exitCode()).as(bad).isEqualTo(2);
         assertThat(refused.output())
             .as(bad)
             .contains("KUBEMIGRATE_CDS=" + bad + " is not one of on, off, wait")
-            .doesNotContain("kubemigrate 0.1");
+            .doesNotContain("kubemigrate " + KubemigrateVersion.current());
       }
       // Archives of five earlier builds, one to five days old: a new archive leaves the newest four
       Path cds = dir.resolve("cache/kubemigrate/cds");
