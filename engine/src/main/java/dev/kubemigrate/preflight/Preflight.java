@@ -22,6 +22,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 
 /**
@@ -63,6 +65,22 @@ public final class Preflight {
    */
   public static PreflightRules.Result check(
       KubernetesClient client, SharedReads reads, String namespace, PodSpec pod, boolean strict) {
+    // The three lists are asked for at once, before the rules look at the named objects: the
+    // answers (a NodeList is large) are read while the next request is on its way.
+    Supplier<Listing<ResourceQuota>> quotas =
+        early(
+            "resourcequotas",
+            reads.quotas(),
+            namespace,
+            () -> client.resourceQuotas().inNamespace(namespace).list().getItems());
+    Supplier<Listing<LimitRange>> limitRanges =
+        early(
+            "limitranges",
+            reads.limitRanges(),
+            namespace,
+            () -> client.limitRanges().inNamespace(namespace).list().getItems());
+    Supplier<Listing<Node>> nodes =
+        early("nodes", reads.nodes(), null, () -> client.nodes().list().getItems());
     PreflightRules.Cluster cluster =
         new PreflightRules.Cluster() {
           @Override
@@ -72,40 +90,57 @@ public final class Preflight {
 
           @Override
           public Listing<ResourceQuota> quotas() {
-            return list(
-                "resourcequotas",
-                reads.quotas(),
-                namespace,
-                () -> client.resourceQuotas().inNamespace(namespace).list().getItems());
+            return quotas.get();
           }
 
           @Override
           public Listing<LimitRange> limitRanges() {
-            return list(
-                "limitranges",
-                reads.limitRanges(),
-                namespace,
-                () -> client.limitRanges().inNamespace(namespace).list().getItems());
+            return limitRanges.get();
           }
 
           @Override
           public Listing<Node> nodes() {
-            return list("nodes", reads.nodes(), null, () -> client.nodes().list().getItems());
+            return nodes.get();
           }
         };
     return PreflightRules.check(pod, cluster, strict);
   }
 
-  private static <T extends HasMetadata> Listing<T> list(
+  /**
+   * The listing from {@code cache} when it keeps one; else a request started now on a thread of its
+   * own, whose answer the supplier waits for.
+   */
+  private static <T extends HasMetadata> Supplier<Listing<T>> early(
       String resource, SharedCache<T> cache, String namespace, Supplier<List<T>> items) {
     if (cache.available()) {
-      return Listing.of(cache.list(namespace));
+      return () -> Listing.of(cache.list(namespace));
     }
-    try {
-      return Listing.of(items.get());
-    } catch (KubernetesClientException e) {
-      return Listing.unknown(why(e, "list " + resource));
-    }
+    FutureTask<Listing<T>> request =
+        new FutureTask<>(
+            () -> {
+              try {
+                return Listing.of(items.get());
+              } catch (KubernetesClientException e) {
+                return Listing.unknown(why(e, "list " + resource));
+              }
+            });
+    Thread thread = new Thread(request, "preflight-" + resource);
+    thread.setDaemon(true);
+    thread.start();
+    return () -> {
+      try {
+        return request.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        request.cancel(true);
+        return Listing.unknown("interrupted while listing " + resource);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    };
   }
 
   private static String why(KubernetesClientException e, String verb) {

@@ -68,6 +68,41 @@ class LogFollowerMockServerTest {
     assertThat(paths).hasSize(reads);
   }
 
+  @org.junit.jupiter.api.Test
+  @DisplayName(
+      "An empty log is read again SETTLE_AFTER_SEEN after the container was seen ended, not a second"
+          + " after its whole-second finishedAt, and the late line is delivered")
+  void emptyLogIsReadAgainSoonAfterTheEndWasSeen() {
+    String late = Instant.now().toString() + " written late\n";
+    server.expect().get().withPath(LOG_PATH + "&follow=true").andReturn(200, "").once();
+    server.expect().get().withPath(LOG_PATH).andReturn(200, late).once();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    RunListener listener =
+        new RunListener() {
+          @Override
+          public void progress(String message) {}
+
+          @Override
+          public void logLine(String pod, String line) {
+            seen.add(line);
+          }
+        };
+    Pod ended = endedNow();
+    long start = System.nanoTime();
+    try (LogFollower logs = new LogFollower(client, "test", listener, new LogTail())) {
+      logs.lookUpPodsIn(name -> ended);
+      logs.follow(ended);
+      logs.awaitDrained(Duration.ofSeconds(10));
+      assertThat(logs.completed()).containsExactly("p1");
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(seen).containsExactly("written late");
+    // The rule before waited until a second past finishedAt (whole seconds): 1 s here.
+    assertThat(took)
+        .isGreaterThanOrEqualTo(LogFollower.SETTLE_AFTER_SEEN.minusMillis(20))
+        .isLessThan(Duration.ofMillis(900));
+  }
+
   private static Pod endedNow() {
     return TestPods.terminated(
             "p1", 0, null, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
