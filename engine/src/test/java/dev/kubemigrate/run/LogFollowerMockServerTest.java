@@ -39,16 +39,7 @@ class LogFollowerMockServerTest {
     server.expect().get().withPath(LOG_PATH).andReturn(200, body).always();
     server.expect().get().withPath(LOG_PATH + "&follow=true").andReturn(200, body).always();
     List<String> seen = new CopyOnWriteArrayList<>();
-    RunListener listener =
-        new RunListener() {
-          @Override
-          public void progress(String message) {}
-
-          @Override
-          public void logLine(String pod, String line) {
-            seen.add(line);
-          }
-        };
+    RunListener listener = collecting(seen);
     Pod ended = endedNow();
     try (LogFollower logs = new LogFollower(client, "test", listener, new LogTail(), patient)) {
       logs.lookUpPodsIn(name -> ended);
@@ -77,16 +68,7 @@ class LogFollowerMockServerTest {
     server.expect().get().withPath(LOG_PATH + "&follow=true").andReturn(200, "").once();
     server.expect().get().withPath(LOG_PATH).andReturn(200, late).once();
     List<String> seen = new CopyOnWriteArrayList<>();
-    RunListener listener =
-        new RunListener() {
-          @Override
-          public void progress(String message) {}
-
-          @Override
-          public void logLine(String pod, String line) {
-            seen.add(line);
-          }
-        };
+    RunListener listener = collecting(seen);
     Pod ended = endedNow();
     long start = System.nanoTime();
     try (LogFollower logs = new LogFollower(client, "test", listener, new LogTail())) {
@@ -101,6 +83,19 @@ class LogFollowerMockServerTest {
     assertThat(took)
         .isGreaterThanOrEqualTo(LogFollower.SETTLE_AFTER_SEEN.minusMillis(20))
         .isLessThan(Duration.ofMillis(900));
+  }
+
+  /** A listener that keeps the log lines it is given in {@code seen}. */
+  private static RunListener collecting(List<String> seen) {
+    return new RunListener() {
+      @Override
+      public void progress(String message) {}
+
+      @Override
+      public void logLine(String pod, String line) {
+        seen.add(line);
+      }
+    };
   }
 
   private static Pod endedNow() {
