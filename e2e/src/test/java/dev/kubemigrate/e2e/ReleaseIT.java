@@ -120,7 +120,8 @@ class ReleaseIT {
       String log = Files.readString(loaded);
       assertThat(log)
           .as("the archive is mapped at its own address, not relocated")
-          .contains("Mapped static  region #0 at base 0x0000000800000000")
+          // 0x800000000 on Java 17; Java 24 and later keep a protection page at the base.
+          .contains("Mapped static  region #0 at base 0x00000008000")
           .doesNotContain("alternative address");
       List<String> named =
           Files.readAllLines(loaded).stream()

@@ -47,10 +47,11 @@ final class LogFollower implements AutoCloseable {
    * How long after this follower first saw the container ended (the pod's status, which the kubelet
    * sets once containerd reports the exit) an empty log is read again, at most. The kubelet notices
    * an exit up to a second after it (its relist), so a second counted from the container's end
-   * (finishedAt, whole seconds) held most runs about a second past their verdict. Measured
-   * (scripts/bench-log-lag, 2026-12-06, under the load of 1,000 Migrations): of 101 pods that wrote
-   * up to their exit, on stdout and stderr, none had a line missing from a read made the moment its
-   * status showed the container terminated.
+   * (finishedAt, whole seconds) held most runs about a second past their verdict. Measured on
+   * 2026-12-06 under the load of 1,000 Migrations, with the reads of scripts/bench-log-lag (two
+   * runs of its prototype, 101 pods in all): of the pods that wrote up to their exit, on stdout and
+   * stderr, none had a line missing from a read made the moment its status showed the container
+   * terminated.
    */
   static final Duration SETTLE_AFTER_SEEN = Duration.ofMillis(300);
 
