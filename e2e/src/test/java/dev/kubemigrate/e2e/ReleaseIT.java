@@ -105,6 +105,22 @@ class ReleaseIT {
       assertThat(again.exitCode()).as(again.output()).isZero();
       assertThat(files(cds, "")).as("one archive, made once").isEqualTo(archives);
 
+      // A training killed with the CI job that started it leaves its lock behind: the next
+      // command takes it over at once (KUBEMIGRATE_CDS=wait makes the archive first), instead of
+      // running without an archive until the lock is ten minutes old
+      String made =
+          archives.stream().filter(a -> !a.startsWith("stale ")).findFirst().orElseThrow();
+      Files.delete(cds.resolve(made));
+      Process gone = new ProcessBuilder("true").start();
+      assertThat(gone.waitFor()).isZero();
+      Path lock = Files.createDirectories(cds.resolve(made + ".training"));
+      Files.writeString(lock.resolve("pid"), gone.pid() + "\n");
+      Map<String, String> first = new java.util.HashMap<>(env);
+      first.put("KUBEMIGRATE_CDS", "wait");
+      assertThat(Processes.run(dir, first, "kubectl", "kubemigrate", "--version").output())
+          .startsWith("kubemigrate " + KubemigrateVersion.current());
+      assertThat(files(cds, "")).as("the lock taken over, the archive made").isEqualTo(archives);
+
       // The archive holds what a real run loads (the jar's class list, scripts/cds-classlist), not
       // only what a command without a cluster reaches: of the named classes a second run loads, at
       // most 2 % come from outside it (an archive trained on await alone left a third outside).
