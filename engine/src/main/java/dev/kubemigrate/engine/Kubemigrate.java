@@ -134,6 +134,16 @@ public final class Kubemigrate implements AutoCloseable {
   }
 
   /**
+   * The store for an informer of a process that keeps many objects (the operator's Migrations and
+   * records): each object without its managedFields, as the engine's own shared informers keep
+   * theirs.
+   */
+  public static <T extends io.fabric8.kubernetes.api.model.HasMetadata>
+      io.fabric8.kubernetes.client.informers.cache.ItemStore<T> leanStore() {
+    return new dev.kubemigrate.kube.LeanStore<>();
+  }
+
+  /**
    * A client failure that reached a caller without passing through the engine (an informer that
    * cannot start, say) as the engine says it: one line and a typed reason.
    */

@@ -46,7 +46,7 @@ public record SharedReads(
     return new SharedReads(
         namespaced(namespaces, client.resourceQuotas(), null),
         namespaced(namespaces, client.limitRanges(), null),
-        SharedCache.clusterScoped(() -> client.nodes().runnableInformer(0)),
+        SharedCache.clusterScoped(() -> LeanStore.of(client.nodes().runnableInformer(0))),
         namespaced(namespaces, client.leases(), MANAGED_BY + "=kubemigrate"),
         namespaced(namespaces, client.configMaps(), FLOOR_LABEL + "=true"));
   }
@@ -62,8 +62,8 @@ public record SharedReads(
         ns -> {
           FilterWatchListDeletable<T, L, R> scoped =
               ns == null ? kind.inAnyNamespace() : kind.inNamespace(ns);
-          return (selector == null ? scoped : scoped.withLabelSelector(selector))
-              .runnableInformer(0);
+          return LeanStore.of(
+              (selector == null ? scoped : scoped.withLabelSelector(selector)).runnableInformer(0));
         });
   }
 

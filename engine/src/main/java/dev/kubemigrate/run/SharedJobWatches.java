@@ -3,6 +3,7 @@ package dev.kubemigrate.run;
 import dev.kubemigrate.job.Labels;
 import dev.kubemigrate.kube.ApiErrors;
 import dev.kubemigrate.kube.ChangeSignal;
+import dev.kubemigrate.kube.LeanStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -36,35 +37,39 @@ public final class SharedJobWatches implements JobWatches {
     try {
       if (namespaces.isEmpty()) {
         jobs.add(
-            client
-                .batch()
-                .v1()
-                .jobs()
-                .inAnyNamespace()
-                .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-                .runnableInformer(0));
+            LeanStore.of(
+                client
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .inAnyNamespace()
+                    .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+                    .runnableInformer(0)));
         pods.add(
-            client
-                .pods()
-                .inAnyNamespace()
-                .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-                .runnableInformer(0));
+            LeanStore.of(
+                client
+                    .pods()
+                    .inAnyNamespace()
+                    .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+                    .runnableInformer(0)));
       } else {
         for (String ns : namespaces) {
           jobs.add(
-              client
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(ns)
-                  .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-                  .runnableInformer(0));
+              LeanStore.of(
+                  client
+                      .batch()
+                      .v1()
+                      .jobs()
+                      .inNamespace(ns)
+                      .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+                      .runnableInformer(0)));
           pods.add(
-              client
-                  .pods()
-                  .inNamespace(ns)
-                  .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-                  .runnableInformer(0));
+              LeanStore.of(
+                  client
+                      .pods()
+                      .inNamespace(ns)
+                      .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+                      .runnableInformer(0)));
         }
       }
       for (SharedIndexInformer<Pod> p : pods) {

@@ -96,6 +96,7 @@ public final class KubemigrateOperator implements AutoCloseable {
     operator.register(
         reconciler,
         c -> {
+          c.withItemStore(Kubemigrate.leanStore());
           if (settings.allNamespaces()) {
             c.watchingAllNamespaces();
           } else {

@@ -118,6 +118,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
                 .withName("records")
                 .withLabelSelector(Kubemigrate.RECORD_LABEL + "=true")
                 .withNamespacesInheritedFromController()
+                .withItemStore(Kubemigrate.leanStore())
                 // A record changes: reconcile the Migrations whose run it is (the engine's steps
                 // trigger reconciles through their record, not through each progress line).
                 .withSecondaryToPrimaryMapper(
