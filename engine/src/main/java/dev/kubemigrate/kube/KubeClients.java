@@ -112,6 +112,7 @@ public final class KubeClients {
         };
     return new KubernetesClientBuilder()
         .withConfig(config)
+        .withHttpClientFactory(new ClusterTrust())
         .withHttpClientBuilderConsumer(
             builder -> builder.addOrReplaceInterceptor("kubemigrate-reached", onFirstAnswer))
         .build();

@@ -1,0 +1,228 @@
+package dev.kubemigrate.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client trusts the API server as kubectl does: with the kubeconfig's CA alone, not that CA
+ * added to the JDK's. A TLS server on loopback presents a certificate that the JVM's default trust
+ * store ({@code javax.net.ssl.trustStore}) trusts and the kubeconfig's CA does not.
+ */
+class ClusterTrustTest {
+
+  private static final String PASS = "changeit";
+
+  @TempDir static Path dir;
+  private static HttpsServer server;
+  private static String serverPem;
+  private static String otherPem;
+
+  @BeforeAll
+  static void serve() throws Exception {
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "server",
+        "-keyalg",
+        "EC",
+        "-dname",
+        "CN=api-server",
+        "-ext",
+        "san=ip:127.0.0.1",
+        "-keystore",
+        "server.p12");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "other",
+        "-keyalg",
+        "EC",
+        "-dname",
+        "CN=other-ca",
+        "-keystore",
+        "other.p12");
+    serverPem = keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", "server.p12");
+    otherPem = keytool("-exportcert", "-rfc", "-alias", "other", "-keystore", "other.p12");
+    Files.writeString(dir.resolve("server.pem"), serverPem);
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "public",
+        "-file",
+        "server.pem",
+        "-keystore",
+        "default.p12");
+
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+      keys.load(in, PASS.toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, PASS.toCharArray());
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(kmf.getKeyManagers(), null, null);
+    server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls));
+    server.createContext(
+        "/version",
+        exchange -> {
+          byte[] body =
+              "{\"major\":\"1\",\"minor\":\"20\",\"gitVersion\":\"v1.20.2\"}"
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop(0);
+  }
+
+  @Test
+  @DisplayName("The kubeconfig's CA signed the server's certificate: the client connects")
+  void theClustersCaIsTrusted() throws Exception {
+    try (KubernetesClient client = KubeClients.create(kubeconfig(serverPem), null)) {
+      assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.20.2");
+    }
+    // and with the CA in a bundle after another one, as a CA rotation leaves it
+    try (KubernetesClient client = KubeClients.create(kubeconfig(otherPem + serverPem), null)) {
+      assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.20.2");
+    }
+  }
+
+  @Test
+  @DisplayName("A CA the JDK trusts but the kubeconfig does not name is refused, as kubectl does")
+  void onlyTheKubeconfigsCa() throws Exception {
+    String before = System.getProperty("javax.net.ssl.trustStore");
+    String beforePass = System.getProperty("javax.net.ssl.trustStorePassword");
+    System.setProperty("javax.net.ssl.trustStore", dir.resolve("default.p12").toString());
+    System.setProperty("javax.net.ssl.trustStorePassword", PASS);
+    try {
+      String path = kubeconfig(otherPem);
+      // fabric8 alone adds the kubeconfig's CA to the JVM's trust store: it connects.
+      try (KubernetesClient plain =
+          new KubernetesClientBuilder()
+              .withConfig(Config.fromKubeconfig(null, Path.of(path).toFile()))
+              .build()) {
+        assertThat(plain.getKubernetesVersion().getGitVersion()).isEqualTo("v1.20.2");
+      }
+      try (KubernetesClient client = KubeClients.create(path, null)) {
+        assertThatThrownBy(client::getKubernetesVersion)
+            .satisfies(
+                e -> {
+                  Throwable t = e;
+                  while (t != null && !(t instanceof SSLHandshakeException)) {
+                    t = t.getCause();
+                  }
+                  assertThat(t).as("an SSLHandshakeException in %s", e.toString()).isNotNull();
+                });
+      }
+    } finally {
+      restore("javax.net.ssl.trustStore", before);
+      restore("javax.net.ssl.trustStorePassword", beforePass);
+    }
+  }
+
+  @Test
+  @DisplayName("No CA, insecure-skip-tls-verify or a trust store file: fabric8's own handling")
+  void otherwiseFabric8Decides() throws Exception {
+    String data = Base64.getEncoder().encodeToString(serverPem.getBytes(StandardCharsets.US_ASCII));
+    Config none = Config.empty();
+    assertThat(ClusterTrust.onlyTheCa(none)).isNull();
+    Config insecure = Config.empty();
+    insecure.setCaCertData(data);
+    insecure.setTrustCerts(true);
+    assertThat(ClusterTrust.onlyTheCa(insecure)).isNull();
+    Config store = Config.empty();
+    store.setCaCertData(data);
+    store.setTrustStoreFile(dir.resolve("default.p12").toString());
+    assertThat(ClusterTrust.onlyTheCa(store)).isNull();
+
+    for (List<String> bundle : List.of(List.of(serverPem), List.of(serverPem, otherPem))) {
+      Config config = Config.empty();
+      Files.writeString(dir.resolve("ca.crt"), String.join("", bundle));
+      config.setCaCertFile(dir.resolve("ca.crt").toString());
+      X509TrustManager tm = (X509TrustManager) ClusterTrust.onlyTheCa(config)[0];
+      assertThat(tm.getAcceptedIssuers())
+          .as("from a file of %d", bundle.size())
+          .hasSize(bundle.size());
+    }
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
+    }
+  }
+
+  private static String kubeconfig(String caPem) throws Exception {
+    Path file = Files.createTempFile(dir, "kubeconfig", "");
+    String ca = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: c",
+            "  cluster:",
+            "    server: https://127.0.0.1:" + server.getAddress().getPort(),
+            "    certificate-authority-data: " + ca,
+            "users:",
+            "- name: u",
+            "  user:",
+            "    token: t",
+            "contexts:",
+            "- name: x",
+            "  context: {cluster: c, user: u}",
+            "current-context: x",
+            ""));
+    return file.toString();
+  }
+
+  /** Runs the JDK's keytool in {@link #dir} with the store password; returns its output. */
+  private static String keytool(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASS));
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("keytool %s: %s", String.join(" ", args), out).isZero();
+    return out;
+  }
+}
