@@ -77,7 +77,7 @@ public final class KubeClients {
             inPod);
     Config config =
         source.files().size() == 1
-            ? Config.fromKubeconfig(context, source.files().get(0).toFile())
+            ? Kubeconfigs.clientConfig(source.files().get(0), context)
             : Config.autoConfigure(context);
     if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
       throw new KubemigrateException(
