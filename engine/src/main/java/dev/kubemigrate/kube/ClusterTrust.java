@@ -22,8 +22,8 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>fabric8 on its own adds the kubeconfig's CA to the JDK's cacerts: about 140 public CAs, any of
  * which could then vouch for the API server's address, and all of them read and parsed at the start
- * of every command (0.1 s of a cold JVM here). An explicit trust store ({@code
- * kubernetes.truststore.file}) and {@code insecure-skip-tls-verify} keep fabric8's handling.
+ * of every command. {@code insecure-skip-tls-verify}, and a trust store file where fabric8 reads
+ * one ({@code kubernetes.truststore.file}, on its auto-configured paths), keep fabric8's handling.
  */
 final class ClusterTrust extends JdkHttpClientFactory {
 

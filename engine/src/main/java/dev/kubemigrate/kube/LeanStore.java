@@ -9,8 +9,9 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
  * An informer's store that keeps each object without its {@code metadata.managedFields}: the
  * server's bookkeeping of which manager set which field, read by nothing kubemigrate does, and as
  * Java objects (a tree of maps per manager) often larger than the rest of the object. An operator
- * keeps every Migration, record, Job and pod of its namespaces in memory; client-go's informers
- * drop the same field for the same reason ({@code TransformStripManagedFields}).
+ * keeps every Migration, record, Job and pod of its namespaces in memory; client-go offers a
+ * transform that drops the same field for the same reason ({@code TransformStripManagedFields}).
+ * One store per informer: informers that share a store empty it of each other's objects.
  *
  * <p>The object is changed in place as it enters the store: the informer's handlers see it without
  * the field too. An update made from a cached object leaves the server's managedFields as they are

@@ -96,7 +96,9 @@ public final class KubemigrateOperator implements AutoCloseable {
     operator.register(
         reconciler,
         c -> {
-          c.withItemStore(Kubemigrate.leanStore());
+          if (settings.oneInformerPerKind()) {
+            c.withItemStore(Kubemigrate.leanStore());
+          }
           if (settings.allNamespaces()) {
             c.watchingAllNamespaces();
           } else {

@@ -61,6 +61,9 @@ public final class MigrationReconciler implements Reconciler<Migration> {
       new SimpleInboundEventSource<>("run-changes");
   private final Runs runs;
 
+  /** Whether the records' informer keeps them without managedFields (one informer, not several). */
+  private final boolean leanRecords;
+
   /** The status last patched per Migration (by uid): the cache may not show it yet. */
   private final Map<String, MigrationStatus> written =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -89,6 +92,7 @@ public final class MigrationReconciler implements Reconciler<Migration> {
     this.clock = clock;
     this.identity = identity;
     this.events = new MigrationEvents(client, clock, identity);
+    this.leanRecords = OperatorSettings.oneInformerPerKind(sharedNamespaces);
     this.runs =
         new Runs(
             client,
@@ -112,27 +116,27 @@ public final class MigrationReconciler implements Reconciler<Migration> {
     context
         .getPrimaryCache()
         .addIndexers(Map.of(RECORD_INDEX, m -> recordKey(m).stream().toList()));
-    records =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(ConfigMap.class, Migration.class)
-                .withName("records")
-                .withLabelSelector(Kubemigrate.RECORD_LABEL + "=true")
-                .withNamespacesInheritedFromController()
-                .withItemStore(Kubemigrate.leanStore())
-                // A record changes: reconcile the Migrations whose run it is (the engine's steps
-                // trigger reconciles through their record, not through each progress line).
-                .withSecondaryToPrimaryMapper(
-                    cm ->
-                        context
-                            .getPrimaryCache()
-                            .byIndex(
-                                RECORD_INDEX,
-                                cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
-                            .stream()
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .build(),
-            context);
+    var recordsConfig =
+        InformerEventSourceConfiguration.from(ConfigMap.class, Migration.class)
+            .withName("records")
+            .withLabelSelector(Kubemigrate.RECORD_LABEL + "=true")
+            .withNamespacesInheritedFromController()
+            // A record changes: reconcile the Migrations whose run it is (the engine's steps
+            // trigger reconciles through their record, not through each progress line).
+            .withSecondaryToPrimaryMapper(
+                cm ->
+                    context
+                        .getPrimaryCache()
+                        .byIndex(
+                            RECORD_INDEX,
+                            cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
+                        .stream()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()));
+    if (leanRecords) {
+      recordsConfig.withItemStore(Kubemigrate.leanStore());
+    }
+    records = new InformerEventSource<>(recordsConfig.build(), context);
     return List.of(runChanges, records);
   }
 

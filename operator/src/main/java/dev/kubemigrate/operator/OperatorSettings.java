@@ -36,6 +36,22 @@ public record OperatorSettings(
     }
   }
 
+  /**
+   * Whether the operator's informers may keep their objects in the engine's lean store ({@link
+   * dev.kubemigrate.engine.Kubemigrate#leanStore()}): only when JOSDK makes one informer per kind,
+   * for all namespaces or for a single one. With several namespaces it makes one informer per
+   * namespace and gives each the same store instance; each informer's list would then drop the
+   * other namespaces' objects from that shared store.
+   */
+  public boolean oneInformerPerKind() {
+    return oneInformerPerKind(namespaces);
+  }
+
+  /** The same rule for a list of watched namespaces (empty: all of them). */
+  public static boolean oneInformerPerKind(java.util.Collection<String> namespaces) {
+    return namespaces != null && namespaces.size() <= 1;
+  }
+
   public boolean allNamespaces() {
     return namespaces.isEmpty();
   }
