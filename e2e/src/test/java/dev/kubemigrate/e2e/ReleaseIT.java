@@ -121,6 +121,35 @@ class ReleaseIT {
           .startsWith("kubemigrate " + KubemigrateVersion.current());
       assertThat(files(cds, "")).as("the lock taken over, the archive made").isEqualTo(archives);
 
+      // The launcher finds its jar without a subshell (it changes directory and back): reached
+      // through a symlinked release directory, and as a symlink on PATH, it starts the JVM where
+      // it was started (a relative --kubeconfig is read from there), with the same jar and
+      // archive (KUBEMIGRATE_CDS=wait would make another archive for another key)
+      Path linkedRelease = Files.createSymbolicLink(dir.resolve("linked-release"), release);
+      Path onPath = Files.createDirectories(dir.resolve("on-path"));
+      Path linkedLauncher =
+          Files.createSymbolicLink(
+              onPath.resolve("kubemigrate"), linkedRelease.resolve("bin/kubectl-kubemigrate"));
+      Path caller = Files.createDirectories(dir.resolve("caller"));
+      Files.copy(km.kubeconfig(), caller.resolve("kc"));
+      for (Path launcher : List.of(linkedRelease.resolve("bin/kubemigrate"), linkedLauncher)) {
+        Processes.Ran status =
+            Processes.run(
+                caller,
+                first,
+                launcher.toString(),
+                "status",
+                "--kubeconfig",
+                "kc",
+                "-n",
+                ns.name(),
+                "--app",
+                "shop");
+        assertThat(status.exitCode()).as(launcher + ": " + status.output()).isZero();
+        assertThat(status.output()).as(launcher.toString()).contains("shop");
+        assertThat(files(cds, "")).as(launcher + ": the same archive").isEqualTo(archives);
+      }
+
       // The archive holds what a real run loads (the jar's class list, scripts/cds-classlist), not
       // only what a command without a cluster reaches: of the named classes a second run loads, at
       // most 2 % come from outside it (an archive trained on await alone left a third outside).
