@@ -150,6 +150,33 @@ class ReleaseIT {
         assertThat(files(cds, "")).as(launcher + ": the same archive").isEqualTo(archives);
       }
 
+      // On one or two CPUs (here: taskset to one, and to every CPU of a machine that has more),
+      // a command gets one compiler thread; the operator keeps the JVM's choice
+      Map<String, String> flagsShown = new java.util.HashMap<>(env);
+      flagsShown.put("JAVA_TOOL_OPTIONS", "-XX:+PrintFlagsFinal");
+      String launcher = release.resolve("bin/kubemigrate").toString();
+      for (String cpus : List.of("0", "0-1")) {
+        String shown =
+            Processes.run(dir, flagsShown, "taskset", "-c", cpus, launcher, "--version").output();
+        assertThat(shown)
+            .as("taskset -c " + cpus)
+            .containsPattern("CICompilerCount +:?= 1 +\\{product\\} \\{command line\\}");
+      }
+      String ergonomic = "CICompilerCount +:?= \\d+ +\\{product\\} \\{ergonomic\\}";
+      int available = Runtime.getRuntime().availableProcessors();
+      if (available > 2) {
+        String all = "0-" + (available - 1);
+        assertThat(
+                Processes.run(dir, flagsShown, "taskset", "-c", all, launcher, "--version")
+                    .output())
+            .as("taskset -c " + all)
+            .containsPattern(ergonomic);
+      }
+      String operator =
+          Processes.run(dir, flagsShown, "taskset", "-c", "0", launcher, "operator", "--help")
+              .output();
+      assertThat(operator).as("the operator").containsPattern(ergonomic);
+
       // The archive holds what a real run loads (the jar's class list, scripts/cds-classlist), not
       // only what a command without a cluster reaches: of the named classes a second run loads, at
       // most 2 % come from outside it (an archive trained on await alone left a third outside).
