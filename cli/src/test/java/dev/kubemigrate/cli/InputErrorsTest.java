@@ -238,7 +238,132 @@ class InputErrorsTest {
             "a cluster without a server",
             "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\n"
                 + "clusters:\n- name: c\n  cluster: {insecure-skip-tls-verify: true}\n",
-            "has no server address"));
+            "has no server address"),
+        // What the selected cluster and user name: a file that is not there, a directory, data
+        // that is not base64, content that is not what the field needs (junk.pem: "junk")
+        credentials(
+            "a CA file that is not there",
+            "certificate-authority: no-ca.crt",
+            "token: t",
+            "cluster 'c': certificate-authority ",
+            "no-ca.crt: no such file"),
+        credentials(
+            "a CA that is a directory",
+            "certificate-authority: .",
+            "token: t",
+            "cluster 'c': certificate-authority ",
+            ": is a directory, not a file"),
+        credentials(
+            "a CA file without a certificate",
+            "certificate-authority: junk.pem",
+            "token: t",
+            "cluster 'c': certificate-authority junk.pem holds no certificate: expected PEM"),
+        credentials(
+            "CA data that is not base64",
+            "certificate-authority-data: '%%%'",
+            "token: t",
+            "cluster 'c': certificate-authority-data holds no certificate"),
+        credentials(
+            "CA data without a certificate",
+            "certificate-authority-data: " + base64("junk"),
+            "token: t",
+            "cluster 'c': certificate-authority-data holds no certificate"),
+        credentials(
+            "a client certificate that is not there",
+            "insecure-skip-tls-verify: true",
+            "client-certificate: no-client.crt, client-key: junk.pem",
+            "user 'u': client-certificate ",
+            "no-client.crt: no such file"),
+        credentials(
+            "a client certificate without a certificate",
+            "insecure-skip-tls-verify: true",
+            "client-certificate: junk.pem, client-key: junk.pem",
+            "user 'u': client-certificate junk.pem holds no certificate"),
+        credentials(
+            "a client key that is not there",
+            "insecure-skip-tls-verify: true",
+            "client-key: no-client.key",
+            "user 'u': client-key ",
+            "no-client.key: no such file"),
+        credentials(
+            "a client key without a key",
+            "insecure-skip-tls-verify: true",
+            "client-key: junk.pem",
+            "user 'u': client-key junk.pem holds no private key: expected PEM"),
+        credentials(
+            "client key data that is not base64",
+            "insecure-skip-tls-verify: true",
+            "client-key-data: '%%%'",
+            "user 'u': client-key-data holds no private key"),
+        credentials(
+            "a client key whose PEM holds no key",
+            "insecure-skip-tls-verify: true",
+            "client-certificate-data: @CERT@, client-key-data: "
+                + base64("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+            "cannot be used: ",
+            "(check the user's client-certificate and client-key)"),
+        credentials(
+            "a token file that is not there",
+            "insecure-skip-tls-verify: true",
+            "tokenFile: no-token",
+            "user 'u': tokenFile ",
+            "no-token: no such file"));
+  }
+
+  /** A kubeconfig whose one cluster and user have these fields; the problem's parts in order. */
+  private static Arguments credentials(
+      String name, String clusterFields, String userFields, String... problem) {
+    return Arguments.of(
+        name,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1', "
+            + clusterFields
+            + "}\nusers:\n- name: u\n  user: {"
+            + userFields
+            + "}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n",
+        String.join(
+            ".*", java.util.Arrays.stream(problem).map(java.util.regex.Pattern::quote).toList()));
+  }
+
+  private static String certificate;
+
+  /** A self-signed certificate, PEM, made once with the JDK's keytool. */
+  private static String certificate() throws IOException {
+    if (certificate == null) {
+      List<String> common =
+          List.of("-storetype", "PKCS12", "-storepass", "changeit", "-keystore", "cert.p12");
+      List<String> make = new ArrayList<>(List.of(keytool(), "-genkeypair", "-alias", "c"));
+      make.addAll(List.of("-keyalg", "RSA", "-dname", "CN=kubemigrate-test"));
+      make.addAll(common);
+      run(make);
+      List<String> export =
+          new ArrayList<>(List.of(keytool(), "-exportcert", "-rfc", "-alias", "c"));
+      export.addAll(common);
+      certificate = run(export);
+    }
+    return certificate;
+  }
+
+  private static String keytool() {
+    return Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+  }
+
+  private static String run(List<String> command) throws IOException {
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+    try {
+      assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    return out;
+  }
+
+  private static String base64(String text) {
+    return java.util.Base64.getEncoder()
+        .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -248,6 +373,10 @@ class InputErrorsTest {
   void brokenKubeconfigIsNamed(String name, String content, String problem) throws IOException {
     // Given
     Path file = dir.resolve(name.replace(' ', '-') + ".kubeconfig");
+    Files.writeString(dir.resolve("junk.pem"), "junk\n");
+    if (content.contains("@CERT@")) {
+      content = content.replace("@CERT@", base64(certificate()));
+    }
     Files.write(file, content.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     for (String[] command :
         List.of(
@@ -267,7 +396,8 @@ class InputErrorsTest {
       assertThat(result.err().lines().findFirst().orElse(""))
           .as(name)
           .contains(file.toString())
-          .contains(problem);
+          .containsPattern(
+              problem.contains("\\Q") ? problem : java.util.regex.Pattern.quote(problem));
       assertThat(result.err()).as(name).doesNotContain("\tat ");
     }
   }

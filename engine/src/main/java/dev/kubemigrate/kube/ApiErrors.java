@@ -173,7 +173,7 @@ public final class ApiErrors {
         return Optional.of("no route to host");
       }
       if (t instanceof SSLException) {
-        return Optional.of("TLS failed: " + oneLine(String.valueOf(t.getMessage())));
+        return Optional.of("TLS failed: " + oneLine(String.valueOf(t.getMessage())) + tlsHint(t));
       }
       if (t instanceof ConnectException || t instanceof ClosedChannelException) {
         return Optional.of(
@@ -186,6 +186,29 @@ public final class ApiErrors {
       }
     }
     return Optional.empty();
+  }
+
+  /** What a TLS failure most likely means, for the two that a kubeconfig causes. */
+  private static String tlsHint(Throwable t) {
+    String message = String.valueOf(t.getMessage());
+    if (message.contains("PKIX path") || message.contains("certification path")) {
+      return ": the API server's certificate is not signed by the kubeconfig's"
+          + " certificate-authority (or, in a pod, the service account's ca.crt)";
+    }
+    if (List.of(
+            "decrypt_error",
+            "bad_certificate",
+            "certificate_unknown",
+            "unknown_ca",
+            "certificate_required",
+            "handshake_failure")
+        .stream()
+        .anyMatch(message::contains)) {
+      return ": the API server refused the handshake: if the kubeconfig gives a client"
+          + " certificate, check that its client-key matches it and that a CA the server trusts"
+          + " signed it";
+    }
+    return "";
   }
 
   private static String connectTimeout() {

@@ -5,6 +5,7 @@ import dev.kubemigrate.api.Reason;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -85,6 +86,7 @@ public final class KubeClients {
           "no API server address in " + source.origin() + ": set the cluster's server",
           null);
     }
+    ecKeyAlgorithm(config);
     Duration connect =
         limit == null || limit.compareTo(CONNECT_TIMEOUT) >= 0
             ? CONNECT_TIMEOUT
@@ -110,12 +112,42 @@ public final class KubeClients {
             }
           }
         };
-    return new KubernetesClientBuilder()
-        .withConfig(config)
-        .withHttpClientFactory(new ClusterTrust())
-        .withHttpClientBuilderConsumer(
-            builder -> builder.addOrReplaceInterceptor("kubemigrate-reached", onFirstAnswer))
-        .build();
+    try {
+      return new KubernetesClientBuilder()
+          .withConfig(config)
+          .withHttpClientFactory(new ClusterTrust())
+          .withHttpClientBuilderConsumer(
+              builder -> builder.addOrReplaceInterceptor("kubemigrate-reached", onFirstAnswer))
+          .build();
+    } catch (KubernetesClientException e) {
+      // Before any request: the credentials it names could not be made into a client (a key
+      // whose PEM holds no valid key, a key type the JDK does not know).
+      throw new KubemigrateException(
+          Reason.INVALID_KUBECONFIG,
+          "the credentials of "
+              + source.origin()
+              + " cannot be used: "
+              + ApiErrors.describe(e.getCause() != null ? e.getCause() : e)
+              + " (check the user's client-certificate and client-key)",
+          e);
+    }
+  }
+
+  /** An elliptic-curve client key in PKCS#8 is read as one (the client would read it as RSA). */
+  private static void ecKeyAlgorithm(Config config) {
+    boolean key = config.getClientKeyData() != null || config.getClientKeyFile() != null;
+    if (!key || (config.getClientKeyAlgo() != null && !"RSA".equals(config.getClientKeyAlgo()))) {
+      return;
+    }
+    try (java.io.InputStream in =
+        io.fabric8.kubernetes.client.internal.CertUtils.getInputStreamFromDataOrFile(
+            config.getClientKeyData(), config.getClientKeyFile())) {
+      if (in != null && KubeconfigCredentials.isPkcs8EcKey(in.readAllBytes())) {
+        config.setClientKeyAlgo("EC");
+      }
+    } catch (java.io.IOException e) {
+      // The client reads it again and says what is wrong.
+    }
   }
 
   /**

@@ -117,11 +117,19 @@ public final class Kubeconfigs {
   private static void checkContexts(Source source, String flagContext) {
     Map<String, JsonNode> contexts = new LinkedHashMap<>();
     Map<String, JsonNode> clusters = new LinkedHashMap<>();
+    Map<String, JsonNode> users = new LinkedHashMap<>();
+    // The file each cluster and user came from: their relative paths are read from its directory.
+    Map<JsonNode, Path> definedIn = new java.util.IdentityHashMap<>();
     String current = null;
     for (Path file : source.files()) {
       JsonNode root = parse(file);
       named(root, "contexts").forEach(contexts::putIfAbsent);
-      named(root, "clusters").forEach(clusters::putIfAbsent);
+      Map<String, JsonNode> fileClusters = named(root, "clusters");
+      Map<String, JsonNode> fileUsers = named(root, "users");
+      fileClusters.forEach(clusters::putIfAbsent);
+      fileUsers.forEach(users::putIfAbsent);
+      fileClusters.values().forEach(c -> definedIn.put(c, file));
+      fileUsers.values().forEach(u -> definedIn.put(u, file));
       String fileCurrent = root.path("current-context").asText("");
       if (current == null && !fileCurrent.isBlank()) {
         current = fileCurrent;
@@ -155,6 +163,14 @@ public final class Kubeconfigs {
     }
     if (cluster.path("cluster").path("server").asText("").isBlank()) {
       throw invalid("cluster '%s' of %s has no server address", clusterName, where);
+    }
+    KubeconfigCredentials.checkCluster(
+        cluster.path("cluster"), clusterName, definedIn.get(cluster), Kubeconfigs::invalid);
+    String userName = context.path("context").path("user").asText("");
+    JsonNode user = users.get(userName);
+    if (user != null) {
+      KubeconfigCredentials.checkUser(
+          user.path("user"), userName, definedIn.get(user), Kubeconfigs::invalid);
     }
   }
 
@@ -262,6 +278,10 @@ public final class Kubeconfigs {
   static final String USER_FILE_KEY = "KUBERNETES_CONFIG_AUTH_INFO_FILE_KEY";
 
   private static KubemigrateException invalid(String format, Object... args) {
-    return new KubemigrateException(Reason.INVALID_KUBECONFIG, String.format(format, args), null);
+    return invalid(String.format(format, args));
+  }
+
+  private static KubemigrateException invalid(String message) {
+    return new KubemigrateException(Reason.INVALID_KUBECONFIG, message, null);
   }
 }

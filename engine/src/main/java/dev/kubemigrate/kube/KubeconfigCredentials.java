@@ -1,0 +1,179 @@
+package dev.kubemigrate.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.Base64;
+import java.util.function.Function;
+
+/**
+ * The files and data that the selected cluster and user of a kubeconfig name, checked before the
+ * client is made: a CA, a client certificate and key, a token file. A missing file, a directory, or
+ * data that is not what its field needs is one line naming the kubeconfig, the entry, the field and
+ * the value, as kubectl says it, instead of the client's "An error has occurred" (exit 1) or, for a
+ * CA without a certificate, a TLS failure that looks like an unreachable server (exit 5).
+ */
+final class KubeconfigCredentials {
+
+  private static final int MAX_BYTES = 1 << 20;
+
+  private KubeconfigCredentials() {}
+
+  /**
+   * Checks the {@code cluster} entry named {@code name}, defined in {@code file}; {@code problem}
+   * makes the exception for a message.
+   */
+  static void checkCluster(
+      JsonNode cluster, String name, Path file, Function<String, RuntimeException> problem) {
+    String where = String.format("kubeconfig %s: cluster '%s'", file, name);
+    byte[] ca = material(cluster, "certificate-authority", file, where, problem);
+    if (ca != null && !holdsCertificate(ca)) {
+      throw problem.apply(
+          where
+              + ": "
+              + shown(cluster, "certificate-authority")
+              + " holds no certificate: expected PEM (-----BEGIN CERTIFICATE-----), base64-encoded in a -data field");
+    }
+  }
+
+  /** Checks the {@code user} entry named {@code name}, defined in {@code file}. */
+  static void checkUser(
+      JsonNode user, String name, Path file, Function<String, RuntimeException> problem) {
+    String where = String.format("kubeconfig %s: user '%s'", file, name);
+    byte[] cert = material(user, "client-certificate", file, where, problem);
+    if (cert != null && !holdsCertificate(cert)) {
+      throw problem.apply(
+          where
+              + ": "
+              + shown(user, "client-certificate")
+              + " holds no certificate: expected PEM (-----BEGIN CERTIFICATE-----), base64-encoded in a -data field");
+    }
+    byte[] key = material(user, "client-key", file, where, problem);
+    if (key != null && !holdsPrivateKey(key)) {
+      throw problem.apply(
+          where
+              + ": "
+              + shown(user, "client-key")
+              + " holds no private key: expected PEM (-----BEGIN [RSA |EC ]PRIVATE KEY-----), base64-encoded in a -data field");
+    }
+    String tokenFile = user.path("tokenFile").asText("");
+    if (!tokenFile.isBlank()) {
+      readable(file, tokenFile, where + ": tokenFile", problem);
+    }
+  }
+
+  /**
+   * The bytes of {@code field}-data (base64) or else of {@code field} (a file, read from the
+   * kubeconfig's directory when relative), the data first as kubectl takes it; null when neither is
+   * set.
+   */
+  private static byte[] material(
+      JsonNode entry,
+      String field,
+      Path file,
+      String where,
+      Function<String, RuntimeException> problem) {
+    String data = entry.path(field + "-data").asText("");
+    if (!data.isBlank()) {
+      // As the client reads it: base64, or else the text itself (a PEM pasted as it is).
+      try {
+        return Base64.getDecoder().decode(data);
+      } catch (IllegalArgumentException notBase64) {
+        return data.getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    String path = entry.path(field).asText("");
+    if (path.isBlank()) {
+      return null;
+    }
+    Path read = readable(file, path, where + ": " + field, problem);
+    try {
+      if (Files.size(read) > MAX_BYTES) {
+        throw problem.apply(
+            where + ": " + field + " " + read + " is larger than 1 MB: not a PEM file");
+      }
+      return Files.readAllBytes(read);
+    } catch (IOException e) {
+      throw problem.apply(where + ": " + field + " " + read + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** {@code path} resolved against the kubeconfig's directory, checked that it can be read. */
+  private static Path readable(
+      Path file, String path, String what, Function<String, RuntimeException> problem) {
+    Path dir = file.toAbsolutePath().getParent();
+    Path read = dir == null ? Path.of(path) : dir.resolve(path);
+    String named = what + " " + read;
+    if (!Files.exists(read)) {
+      throw problem.apply(named + ": no such file");
+    }
+    if (Files.isDirectory(read)) {
+      throw problem.apply(named + ": is a directory, not a file");
+    }
+    if (!Files.isReadable(read)) {
+      throw problem.apply(named + ": cannot be read (permission denied)");
+    }
+    return read;
+  }
+
+  private static String shown(JsonNode entry, String field) {
+    return entry.path(field + "-data").asText("").isBlank()
+        ? field + " " + entry.path(field).asText("")
+        : field + "-data";
+  }
+
+  private static boolean holdsCertificate(byte[] bytes) {
+    try {
+      return !CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(bytes))
+          .isEmpty();
+    } catch (CertificateException e) {
+      return false;
+    }
+  }
+
+  // The object identifier of an elliptic-curve public key (1.2.840.10045.2.1), DER-encoded.
+  private static final byte[] EC_KEY_OID = {
+    0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01
+  };
+
+  /**
+   * Whether {@code pem} is an elliptic-curve key in PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}),
+   * as cert-manager or {@code openssl genpkey} write it. The client reads a PKCS#8 key as RSA
+   * unless told otherwise, and fails on an EC one ("Invalid DER"), which kubectl takes.
+   */
+  static boolean isPkcs8EcKey(byte[] pem) {
+    String text = new String(pem, StandardCharsets.US_ASCII);
+    String begin = "-----BEGIN PRIVATE KEY-----";
+    int from = text.indexOf(begin);
+    int to = text.indexOf("-----END PRIVATE KEY-----");
+    if (from < 0 || to < from) {
+      return false;
+    }
+    byte[] der;
+    try {
+      der = Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    // SEQUENCE { INTEGER 0, SEQUENCE { OID, parameters }, OCTET STRING }: the OID is near the start
+    for (int i = 0; i + EC_KEY_OID.length <= Math.min(der.length, 32); i++) {
+      if (java.util.Arrays.equals(
+          der, i, i + EC_KEY_OID.length, EC_KEY_OID, 0, EC_KEY_OID.length)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean holdsPrivateKey(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.US_ASCII);
+    int begin = text.indexOf("-----BEGIN ");
+    return begin >= 0 && text.indexOf("PRIVATE KEY-----", begin) > 0;
+  }
+}
