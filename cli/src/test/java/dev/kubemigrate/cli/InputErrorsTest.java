@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -303,6 +304,24 @@ class InputErrorsTest {
             "cannot be used: ",
             "(check the user's client-certificate and client-key)"),
         credentials(
+            "an exec plugin not on PATH",
+            "insecure-skip-tls-verify: true",
+            "exec: {apiVersion: client.authentication.k8s.io/v1beta1,"
+                + " command: kubemigrate-no-such-plugin, installHint: 'install it:\n  with brew'}",
+            "user 'u': exec command kubemigrate-no-such-plugin is not on PATH: install it: with"
+                + " brew"),
+        credentials(
+            "an exec plugin path that is not a file",
+            "insecure-skip-tls-verify: true",
+            "exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ./no-plugin}",
+            "user 'u': exec command ./no-plugin is not an executable file: install it, or fix"),
+        credentials(
+            "an exec plugin that fails",
+            "insecure-skip-tls-verify: true",
+            "exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: sh,"
+                + " args: ['-c', 'echo expired >&2; exit 3']}",
+            "user 'u': the exec plugin sh gave no credentials"),
+        credentials(
             "a token file that is not there",
             "insecure-skip-tls-verify: true",
             "tokenFile: no-token",
@@ -400,6 +419,65 @@ class InputErrorsTest {
               problem.contains("\\Q") ? problem : java.util.regex.Pattern.quote(problem));
       assertThat(result.err()).as(name).doesNotContain("\tat ");
     }
+  }
+
+  @Test
+  @DisplayName(
+      "an exec plugin that prints a token, or a client certificate, passes: the command goes on to"
+          + " connect (exit 5 at a closed port)")
+  void workingExecPluginPasses() throws Exception {
+    String cert = json(certificate());
+    String key = json(privateKey());
+    Map<String, String> statuses =
+        Map.of(
+            "token",
+            "{\"token\":\"abc\"}",
+            "client-certificate",
+            "{\"clientCertificateData\":" + cert + ",\"clientKeyData\":" + key + "}");
+    for (Map.Entry<String, String> status : statuses.entrySet()) {
+      Path credential = dir.resolve(status.getKey() + ".json");
+      Files.writeString(
+          credential,
+          "{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\","
+              + "\"status\":"
+              + status.getValue()
+              + "}");
+      Path plugin = dir.resolve(status.getKey() + "-plugin.sh");
+      Files.writeString(plugin, "#!/bin/sh\ncat '" + credential + "'\n");
+      assertThat(plugin.toFile().setExecutable(true)).isTrue();
+      Path file = dir.resolve(status.getKey() + "-plugin.kubeconfig");
+      Files.writeString(
+          file,
+          CLOSED_PORT_CONFIG.replace(
+              "user: {token: t}",
+              "user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: '"
+                  + plugin
+                  + "'}}"));
+      CliRunner.Result result =
+          CliRunner.run("status", "--app", "shop", "--kubeconfig", file.toString());
+      assertThat(result.exitCode()).as(status.getKey() + ": " + result.err()).isEqualTo(5);
+      assertThat(result.err()).as(status.getKey()).contains("cannot reach the API server");
+    }
+  }
+
+  /** {@code text} as a JSON string. */
+  private static String json(String text) {
+    return "\""
+        + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\r", "\\r").replace("\n", "\\n")
+        + "\"";
+  }
+
+  /** The private key of {@link #certificate()}, PEM (PKCS#8). */
+  private static String privateKey() throws Exception {
+    certificate();
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = Files.newInputStream(dir.resolve("cert.p12"))) {
+      store.load(in, "changeit".toCharArray());
+    }
+    byte[] der = store.getKey("c", "changeit".toCharArray()).getEncoded();
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END PRIVATE KEY-----\n";
   }
 
   @Test

@@ -86,6 +86,22 @@ public final class KubeClients {
           "no API server address in " + source.origin() + ": set the cluster's server",
           null);
     }
+    boolean noCredentials =
+        blank(config.getOauthToken())
+            && blank(config.getAutoOAuthToken())
+            && config.getOauthTokenProvider() == null
+            && blank(config.getClientCertData())
+            && blank(config.getClientCertFile())
+            && blank(config.getUsername());
+    if (source.execPlugin() != null && noCredentials) {
+      // The client ran it, and got nothing it could use; its failure went to a log that is off.
+      throw new KubemigrateException(
+          Reason.INVALID_KUBECONFIG,
+          source.execPlugin()
+              + " gave no credentials (it failed, or printed no ExecCredential): run it by hand"
+              + " to see why (an expired login, say), or add --verbose",
+          null);
+    }
     ecKeyAlgorithm(config);
     Duration connect =
         limit == null || limit.compareTo(CONNECT_TIMEOUT) >= 0
@@ -131,6 +147,10 @@ public final class KubeClients {
               + " (check the user's client-certificate and client-key)",
           e);
     }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
   }
 
   /** An elliptic-curve client key in PKCS#8 is read as one (the client would read it as RSA). */

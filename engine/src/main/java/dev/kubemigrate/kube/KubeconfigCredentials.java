@@ -65,6 +65,44 @@ final class KubeconfigCredentials {
     if (!tokenFile.isBlank()) {
       readable(file, tokenFile, where + ": tokenFile", problem);
     }
+    JsonNode exec = user.path("exec");
+    String command = exec.path("command").asText("");
+    if (!command.isBlank() && !runnable(file, command)) {
+      String hint = exec.path("installHint").asText("").strip();
+      throw problem.apply(
+          where
+              + ": exec command "
+              + command
+              + (command.contains("/") ? " is not an executable file" : " is not on PATH")
+              + (hint.isEmpty() ? ": install it, or fix the command" : ": " + oneLine(hint)));
+    }
+  }
+
+  /**
+   * Whether the exec plugin's {@code command} can be run, found as kubectl finds it: a path with a
+   * slash from the kubeconfig's directory when relative, a bare name on PATH.
+   */
+  private static boolean runnable(Path file, String command) {
+    if (command.contains("/")) {
+      Path dir = file.toAbsolutePath().getParent();
+      Path path = dir == null ? Path.of(command) : dir.resolve(command);
+      return Files.isRegularFile(path) && Files.isExecutable(path);
+    }
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(command);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String oneLine(String text) {
+    return text.replaceAll("\\s*\\n\\s*", " ");
   }
 
   /**

@@ -44,7 +44,11 @@ public final class Kubeconfigs {
   private Kubeconfigs() {}
 
   /** Where the configuration comes from: the files, or none (in-cluster). */
-  public record Source(List<Path> files, String origin) {
+  public record Source(List<Path> files, String origin, String execPlugin) {
+    Source(List<Path> files, String origin) {
+      this(files, origin, null);
+    }
+
     public boolean inCluster() {
       return files.isEmpty();
     }
@@ -97,8 +101,7 @@ public final class Kubeconfigs {
       readable(file, file.toString());
       source = new Source(List.of(file), file.toString());
     }
-    checkContexts(source, context);
-    return source;
+    return new Source(source.files(), source.origin(), checkContexts(source, context));
   }
 
   private static void readable(Path file, String what) {
@@ -113,8 +116,9 @@ public final class Kubeconfigs {
     }
   }
 
-  // The merged view, as kubectl builds it: the first file to set a name wins.
-  private static void checkContexts(Source source, String flagContext) {
+  // The merged view, as kubectl builds it: the first file to set a name wins. Returns the selected
+  // user's exec plugin, described, or null.
+  private static String checkContexts(Source source, String flagContext) {
     Map<String, JsonNode> contexts = new LinkedHashMap<>();
     Map<String, JsonNode> clusters = new LinkedHashMap<>();
     Map<String, JsonNode> users = new LinkedHashMap<>();
@@ -168,10 +172,16 @@ public final class Kubeconfigs {
         cluster.path("cluster"), clusterName, definedIn.get(cluster), Kubeconfigs::invalid);
     String userName = context.path("context").path("user").asText("");
     JsonNode user = users.get(userName);
-    if (user != null) {
-      KubeconfigCredentials.checkUser(
-          user.path("user"), userName, definedIn.get(user), Kubeconfigs::invalid);
+    if (user == null) {
+      return null;
     }
+    KubeconfigCredentials.checkUser(
+        user.path("user"), userName, definedIn.get(user), Kubeconfigs::invalid);
+    String command = user.path("user").path("exec").path("command").asText("");
+    return command.isBlank()
+        ? null
+        : String.format(
+            "kubeconfig %s: user '%s': the exec plugin %s", definedIn.get(user), userName, command);
   }
 
   private static JsonNode parse(Path file) {
