@@ -301,7 +301,7 @@ class InputErrorsTest {
             "insecure-skip-tls-verify: true",
             "client-certificate-data: @CERT@, client-key-data: "
                 + base64("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
-            "cannot be used: ",
+            "no client can be made from ",
             "(check the user's client-certificate and client-key)"),
         credentials(
             "an exec plugin not on PATH",
@@ -457,6 +457,45 @@ class InputErrorsTest {
           CliRunner.run("status", "--app", "shop", "--kubeconfig", file.toString());
       assertThat(result.exitCode()).as(status.getKey() + ": " + result.err()).isEqualTo(5);
       assertThat(result.err()).as(status.getKey()).contains("cannot reach the API server");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "what kubectl does not use is not checked: an inline token with a missing tokenFile, or with"
+          + " an exec plugin that is not installed; a CA file with a key or a CRL after the"
+          + " certificate")
+  void unusedCredentialsPass() throws Exception {
+    String pem = certificate().replace("\r", "");
+    Files.writeString(
+        dir.resolve("ca-and-more.pem"),
+        pem
+            + "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+            + "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n");
+    for (String[] user :
+        new String[][] {
+          {"token with a missing tokenFile", "{token: t, tokenFile: no-such-token}", ""},
+          {
+            "token with a plugin not installed",
+            "{token: t, exec: {apiVersion: client.authentication.k8s.io/v1beta1,"
+                + " command: kubemigrate-no-such-plugin}}",
+            ""
+          },
+          {"a CA file with a key and a CRL after it", "{token: t}", "ca-and-more.pem"}
+        }) {
+      Path file = dir.resolve("unused.kubeconfig");
+      String config = CLOSED_PORT_CONFIG.replace("user: {token: t}", "user: " + user[1]);
+      if (!user[2].isEmpty()) {
+        config =
+            config.replace(
+                "server: 'https://127.0.0.1:1'",
+                "server: 'https://127.0.0.1:1', certificate-authority: " + user[2]);
+      }
+      Files.writeString(file, config);
+      CliRunner.Result result =
+          CliRunner.run("status", "--app", "shop", "--kubeconfig", file.toString());
+      assertThat(result.exitCode()).as(user[0] + ": " + result.err()).isEqualTo(5);
+      assertThat(result.err()).as(user[0]).contains("cannot reach the API server");
     }
   }
 

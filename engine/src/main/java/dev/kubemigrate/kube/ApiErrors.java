@@ -192,8 +192,9 @@ public final class ApiErrors {
   private static String tlsHint(Throwable t) {
     String message = String.valueOf(t.getMessage());
     if (message.contains("PKIX path") || message.contains("certification path")) {
-      return ": the API server's certificate is not signed by the kubeconfig's"
-          + " certificate-authority (or, in a pod, the service account's ca.crt)";
+      return ": the API server's certificate is not signed by a CA this client trusts (the"
+          + " kubeconfig's certificate-authority; in a pod, the service account's ca.crt; the"
+          + " JDK's CAs when neither is given; a TLS-inspecting proxy has the same effect)";
     }
     if (List.of(
             "decrypt_error",

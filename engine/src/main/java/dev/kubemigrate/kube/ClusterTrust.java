@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -78,7 +77,8 @@ final class ClusterTrust extends JdkHttpClientFactory {
     Collection<? extends Certificate> cas;
     try (InputStream pem =
         CertUtils.getInputStreamFromDataOrFile(config.getCaCertData(), config.getCaCertFile())) {
-      cas = CertificateFactory.getInstance("X.509").generateCertificates(pem);
+      // Block by block: a bundle may hold a key or a CRL too, which kubectl skips.
+      cas = KubeconfigCredentials.certificates(pem.readAllBytes());
     }
     if (cas.isEmpty()) {
       return null;

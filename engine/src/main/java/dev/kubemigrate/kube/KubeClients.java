@@ -86,6 +86,19 @@ public final class KubeClients {
           "no API server address in " + source.origin() + ": set the cluster's server",
           null);
     }
+    if (source.tokenFile() != null
+        && blank(config.getOauthToken())
+        && blank(config.getAutoOAuthToken())) {
+      // kubectl's tokenFile, which the client does not read
+      try {
+        config.setOauthToken(Files.readString(source.tokenFile()).strip());
+      } catch (java.io.IOException e) {
+        throw new KubemigrateException(
+            Reason.INVALID_KUBECONFIG,
+            "tokenFile " + source.tokenFile() + " of " + source.origin() + " cannot be read: " + e,
+            e);
+      }
+    }
     boolean noCredentials =
         blank(config.getOauthToken())
             && blank(config.getAutoOAuthToken())
@@ -98,8 +111,9 @@ public final class KubeClients {
       throw new KubemigrateException(
           Reason.INVALID_KUBECONFIG,
           source.execPlugin()
-              + " gave no credentials (it failed, or printed no ExecCredential): run it by hand"
-              + " to see why (an expired login, say), or add --verbose",
+              + " gave no credentials (it failed, or printed no ExecCredential; the client reads"
+              + " what it writes to stderr as its output too): run it by hand to see why (an"
+              + " expired login, say), or add --verbose",
           null);
     }
     ecKeyAlgorithm(config);
@@ -138,13 +152,15 @@ public final class KubeClients {
     } catch (KubernetesClientException e) {
       // Before any request: the credentials it names could not be made into a client (a key
       // whose PEM holds no valid key, a key type the JDK does not know).
+      boolean clientCertificate =
+          !blank(config.getClientCertData()) || !blank(config.getClientCertFile());
       throw new KubemigrateException(
           Reason.INVALID_KUBECONFIG,
-          "the credentials of "
+          "no client can be made from "
               + source.origin()
-              + " cannot be used: "
+              + ": "
               + ApiErrors.describe(e.getCause() != null ? e.getCause() : e)
-              + " (check the user's client-certificate and client-key)",
+              + (clientCertificate ? " (check the user's client-certificate and client-key)" : ""),
           e);
     }
   }

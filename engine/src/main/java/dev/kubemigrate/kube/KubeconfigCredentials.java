@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -61,13 +64,18 @@ final class KubeconfigCredentials {
               + shown(user, "client-key")
               + " holds no private key: expected PEM (-----BEGIN [RSA |EC ]PRIVATE KEY-----), base64-encoded in a -data field");
     }
-    String tokenFile = user.path("tokenFile").asText("");
-    if (!tokenFile.isBlank()) {
-      readable(file, tokenFile, where + ": tokenFile", problem);
+    // A token given inline is used as it is: its file and an exec plugin are then not run, as
+    // kubectl does (an exec plugin is skipped with a client certificate or basic auth too).
+    boolean token = !user.path("token").asText("").isBlank();
+    Path tokenFile = tokenFile(user, file);
+    if (tokenFile != null) {
+      readable(file, user.path("tokenFile").asText(""), where + ": tokenFile", problem);
     }
+    boolean otherCredentials =
+        token || tokenFile != null || cert != null || !user.path("username").asText("").isBlank();
     JsonNode exec = user.path("exec");
     String command = exec.path("command").asText("");
-    if (!command.isBlank() && !runnable(file, command)) {
+    if (!otherCredentials && !command.isBlank() && !runnable(file, command)) {
       String hint = exec.path("installHint").asText("").strip();
       throw problem.apply(
           where
@@ -79,10 +87,36 @@ final class KubeconfigCredentials {
   }
 
   /**
+   * The file the user's token is read from: its {@code tokenFile}, from the kubeconfig's directory
+   * when relative, when it gives no {@code token} (which kubectl prefers); else null.
+   */
+  static Path tokenFile(JsonNode user, Path file) {
+    String tokenFile = user.path("tokenFile").asText("");
+    if (tokenFile.isBlank() || !user.path("token").asText("").isBlank()) {
+      return null;
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return dir == null ? Path.of(tokenFile) : dir.resolve(tokenFile);
+  }
+
+  /**
    * Whether the exec plugin's {@code command} can be run, found as kubectl finds it: a path with a
    * slash from the kubeconfig's directory when relative, a bare name on PATH.
    */
   private static boolean runnable(Path file, String command) {
+    if (java.io.File.separatorChar != '/') {
+      // Windows finds a command with its extensions (PATHEXT) and backslashed paths: left to the
+      // client, which runs it through cmd.exe.
+      return true;
+    }
+    try {
+      return found(file, command);
+    } catch (java.nio.file.InvalidPathException e) {
+      return true; // a PATH entry that is no path: the client says what it finds
+    }
+  }
+
+  private static boolean found(Path file, String command) {
     if (command.contains("/")) {
       Path dir = file.toAbsolutePath().getParent();
       Path path = dir == null ? Path.of(command) : dir.resolve(command);
@@ -165,13 +199,43 @@ final class KubeconfigCredentials {
         : field + "-data";
   }
 
-  private static boolean holdsCertificate(byte[] bytes) {
+  /** Whether {@code bytes} hold at least one X.509 certificate (see {@link #certificates}). */
+  static boolean holdsCertificate(byte[] bytes) {
+    return !certificates(bytes).isEmpty();
+  }
+
+  /**
+   * The X.509 certificates in {@code bytes}: PEM, block by block, the blocks of other kinds (a key,
+   * a CRL) or that do not parse skipped, as kubectl skips them; or else DER.
+   */
+  static List<Certificate> certificates(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    String begin = "-----BEGIN CERTIFICATE-----";
+    String end = "-----END CERTIFICATE-----";
+    int from = text.indexOf(begin);
+    if (from < 0) {
+      return parse(bytes);
+    }
+    List<Certificate> all = new ArrayList<>();
+    while (from >= 0) {
+      int to = text.indexOf(end, from);
+      if (to < 0) {
+        break;
+      }
+      all.addAll(
+          parse(text.substring(from, to + end.length()).getBytes(StandardCharsets.ISO_8859_1)));
+      from = text.indexOf(begin, to);
+    }
+    return all;
+  }
+
+  private static List<Certificate> parse(byte[] certificates) {
     try {
-      return !CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(bytes))
-          .isEmpty();
+      return List.copyOf(
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(new ByteArrayInputStream(certificates)));
     } catch (CertificateException e) {
-      return false;
+      return List.of();
     }
   }
 

@@ -43,10 +43,13 @@ public final class Kubeconfigs {
 
   private Kubeconfigs() {}
 
-  /** Where the configuration comes from: the files, or none (in-cluster). */
-  public record Source(List<Path> files, String origin, String execPlugin) {
+  /**
+   * Where the configuration comes from: the files, or none (in-cluster); the selected user's exec
+   * plugin, described, and the file its token is read from, when it has them.
+   */
+  public record Source(List<Path> files, String origin, String execPlugin, Path tokenFile) {
     Source(List<Path> files, String origin) {
-      this(files, origin, null);
+      this(files, origin, null, null);
     }
 
     public boolean inCluster() {
@@ -101,7 +104,7 @@ public final class Kubeconfigs {
       readable(file, file.toString());
       source = new Source(List.of(file), file.toString());
     }
-    return new Source(source.files(), source.origin(), checkContexts(source, context));
+    return checkContexts(source, context);
   }
 
   private static void readable(Path file, String what) {
@@ -116,9 +119,9 @@ public final class Kubeconfigs {
     }
   }
 
-  // The merged view, as kubectl builds it: the first file to set a name wins. Returns the selected
-  // user's exec plugin, described, or null.
-  private static String checkContexts(Source source, String flagContext) {
+  // The merged view, as kubectl builds it: the first file to set a name wins. Returns the source
+  // with the selected user's exec plugin and token file.
+  private static Source checkContexts(Source source, String flagContext) {
     Map<String, JsonNode> contexts = new LinkedHashMap<>();
     Map<String, JsonNode> clusters = new LinkedHashMap<>();
     Map<String, JsonNode> users = new LinkedHashMap<>();
@@ -173,15 +176,21 @@ public final class Kubeconfigs {
     String userName = context.path("context").path("user").asText("");
     JsonNode user = users.get(userName);
     if (user == null) {
-      return null;
+      return source;
     }
-    KubeconfigCredentials.checkUser(
-        user.path("user"), userName, definedIn.get(user), Kubeconfigs::invalid);
+    Path file = definedIn.get(user);
+    KubeconfigCredentials.checkUser(user.path("user"), userName, file, Kubeconfigs::invalid);
     String command = user.path("user").path("exec").path("command").asText("");
-    return command.isBlank()
-        ? null
-        : String.format(
-            "kubeconfig %s: user '%s': the exec plugin %s", definedIn.get(user), userName, command);
+    String exec =
+        command.isBlank()
+            ? null
+            : String.format(
+                "kubeconfig %s: user '%s': the exec plugin %s", file, userName, command);
+    return new Source(
+        source.files(),
+        source.origin(),
+        exec,
+        KubeconfigCredentials.tokenFile(user.path("user"), file));
   }
 
   private static JsonNode parse(Path file) {

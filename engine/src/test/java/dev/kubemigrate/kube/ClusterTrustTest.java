@@ -224,7 +224,7 @@ class ClusterTrustTest {
                   assertThat(t).as("an SSLHandshakeException in %s", e.toString()).isNotNull();
                   assertThat(ApiErrors.find(client, e).orElseThrow().getMessage())
                       .contains("TLS failed")
-                      .contains("not signed by the kubeconfig's certificate-authority");
+                      .contains("not signed by a CA this client trusts");
                 });
       }
     } finally {
