@@ -213,7 +213,10 @@ public final class ApiErrors {
   }
 
   private static String connectTimeout() {
-    return KubeClients.CONNECT_TIMEOUT.toSeconds() + " s";
+    return KubeClients.CONNECT_TIMEOUT.toSeconds()
+        + " s; "
+        + KubeClients.HANDSHAKE_TIMEOUT.toSeconds()
+        + " s for the TLS handshake";
   }
 
   /** The namespace a 404 says is missing: the server names it as {@code namespaces "x"}. */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -50,6 +52,17 @@ public final class KubeClients {
 
   /** How long to wait for a TCP connection to the API server before saying it is unreachable. */
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long the TLS handshake may take once the TCP connection is made (a busy machine). */
+  public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** {@code timeout}, or {@code limit} when that is shorter (at least a second). */
+  private static Duration atMost(Duration timeout, Duration limit) {
+    if (limit == null || limit.compareTo(timeout) >= 0) {
+      return timeout;
+    }
+    return limit.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : limit;
+  }
 
   private static final Path SERVICE_ACCOUNT_TOKEN =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
@@ -117,11 +130,16 @@ public final class KubeClients {
           null);
     }
     ecKeyAlgorithm(config);
-    Duration connect =
-        limit == null || limit.compareTo(CONNECT_TIMEOUT) >= 0
-            ? CONNECT_TIMEOUT
-            : limit.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : limit;
-    config.setConnectionTimeout((int) connect.toMillis());
+    Duration connect = atMost(CONNECT_TIMEOUT, limit);
+    // The JDK's HTTP client counts the TLS handshake in its connect timeout. On a busy machine
+    // (twenty commands starting at once on two cores) the handshake alone took longer than 5 s,
+    // and a reachable server was reported as not answering. So the TCP connection is tried on its
+    // own, with the connect timeout, while the client is made; the client's own connect timeout
+    // then covers the handshake. Through a proxy, the client's connect timeout stays as it was.
+    boolean direct = blank(config.getHttpsProxy()) && blank(config.getHttpProxy());
+    CompletableFuture<Void> tcp = direct ? TcpProbe.start(config.getMasterUrl(), connect) : null;
+    config.setConnectionTimeout(
+        (int) (direct ? atMost(HANDSHAKE_TIMEOUT, limit) : connect).toMillis());
     config.setRequestTimeout(30_000);
     // Until the server has answered once, a refused or timed-out connection fails at once: a wrong
     // address is said in well under a second. After that, retries ride out an API server restart.
@@ -131,6 +149,13 @@ public final class KubeClients {
     AtomicBoolean reached = new AtomicBoolean();
     Interceptor onFirstAnswer =
         new Interceptor() {
+          @Override
+          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            if (tcp != null && !reached.get()) {
+              TcpProbe.await(tcp); // the server's address answers, or this request fails as it
+            }
+          }
+
           @Override
           public void after(
               HttpRequest request,
