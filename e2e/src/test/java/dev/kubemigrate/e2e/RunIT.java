@@ -200,11 +200,13 @@ class RunIT {
         .contains("secret regcred (image pull secret) does not exist")
         .contains("ResourceQuota pods allows 0 pods and 0 exist: no room for the pod")
         .doesNotContain("u-9f3k2-value"); // a Secret's values are never printed
-    // from the first line to the verdict, as the summary states it: "(exit 3, 0.4s)"
+    // from the first line to the verdict, as the summary states it: "(exit 3, 0.4s)". It waits
+    // for nothing (no grace period, no Job): 0.6-0.9 s here in a JVM without the class-data
+    // archive, 1.1 s once in CI under load; a wait of its own would take seconds.
     java.util.regex.Matcher took =
         java.util.regex.Pattern.compile("\\(exit 3, ([0-9.]+)s\\)").matcher(refused.stderr());
     assertThat(took.find()).as(refused.stderr()).isTrue();
-    assertThat(Double.parseDouble(took.group(1))).isLessThan(1.0);
+    assertThat(Double.parseDouble(took.group(1))).isLessThan(2.0);
     // doctor, given the same migration, names the same problems, and creates nothing either
     String[] doctorArgs = args.build();
     doctorArgs[0] = "doctor";
