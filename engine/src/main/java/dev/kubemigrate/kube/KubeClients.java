@@ -99,37 +99,7 @@ public final class KubeClients {
           "no API server address in " + source.origin() + ": set the cluster's server",
           null);
     }
-    if (source.tokenFile() != null
-        && blank(config.getOauthToken())
-        && blank(config.getAutoOAuthToken())) {
-      // kubectl's tokenFile, which the client does not read
-      try {
-        config.setOauthToken(Files.readString(source.tokenFile()).strip());
-      } catch (java.io.IOException e) {
-        throw new KubemigrateException(
-            Reason.INVALID_KUBECONFIG,
-            "tokenFile " + source.tokenFile() + " of " + source.origin() + " cannot be read: " + e,
-            e);
-      }
-    }
-    boolean noCredentials =
-        blank(config.getOauthToken())
-            && blank(config.getAutoOAuthToken())
-            && config.getOauthTokenProvider() == null
-            && blank(config.getClientCertData())
-            && blank(config.getClientCertFile())
-            && blank(config.getUsername());
-    if (source.execPlugin() != null && noCredentials) {
-      // The client ran it, and got nothing it could use; its failure went to a log that is off.
-      throw new KubemigrateException(
-          Reason.INVALID_KUBECONFIG,
-          source.execPlugin()
-              + " gave no credentials (it failed, or printed no ExecCredential; the client reads"
-              + " what it writes to stderr as its output too): run it by hand to see why (an"
-              + " expired login, say), or add --verbose",
-          null);
-    }
-    ecKeyAlgorithm(config);
+    credentials(config, source);
     Duration connect = atMost(CONNECT_TIMEOUT, limit);
     // The JDK's HTTP client counts the TLS handshake in its connect timeout. On a busy machine
     // (twenty commands starting at once on two cores) the handshake alone took longer than 5 s,
@@ -192,6 +162,44 @@ public final class KubeClients {
 
   private static boolean blank(String s) {
     return s == null || s.isBlank();
+  }
+
+  /**
+   * What the client leaves out of the kubeconfig's credentials, added as kubectl has them: the
+   * user's tokenFile, an EC key in PKCS#8; and an exec plugin that gave nothing, said as such.
+   */
+  private static void credentials(Config config, Kubeconfigs.Source source) {
+    if (source.tokenFile() != null
+        && blank(config.getOauthToken())
+        && blank(config.getAutoOAuthToken())) {
+      // kubectl's tokenFile, which the client does not read
+      try {
+        config.setOauthToken(Files.readString(source.tokenFile()).strip());
+      } catch (java.io.IOException e) {
+        throw new KubemigrateException(
+            Reason.INVALID_KUBECONFIG,
+            "tokenFile " + source.tokenFile() + " of " + source.origin() + " cannot be read: " + e,
+            e);
+      }
+    }
+    boolean noCredentials =
+        blank(config.getOauthToken())
+            && blank(config.getAutoOAuthToken())
+            && config.getOauthTokenProvider() == null
+            && blank(config.getClientCertData())
+            && blank(config.getClientCertFile())
+            && blank(config.getUsername());
+    if (source.execPlugin() != null && noCredentials) {
+      // The client ran it, and got nothing it could use; its failure went to a log that is off.
+      throw new KubemigrateException(
+          Reason.INVALID_KUBECONFIG,
+          source.execPlugin()
+              + " gave no credentials (it failed, or printed no ExecCredential; the client reads"
+              + " what it writes to stderr as its output too): run it by hand to see why (an"
+              + " expired login, say), or add --verbose",
+          null);
+    }
+    ecKeyAlgorithm(config);
   }
 
   /** An elliptic-curve client key in PKCS#8 is read as one (the client would read it as RSA). */

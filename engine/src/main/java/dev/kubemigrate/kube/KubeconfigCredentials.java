@@ -36,11 +36,7 @@ final class KubeconfigCredentials {
     String where = String.format("kubeconfig %s: cluster '%s'", file, name);
     byte[] ca = material(cluster, "certificate-authority", file, where, problem);
     if (ca != null && !holdsCertificate(ca)) {
-      throw problem.apply(
-          where
-              + ": "
-              + shown(cluster, "certificate-authority")
-              + " holds no certificate: expected PEM (-----BEGIN CERTIFICATE-----), base64-encoded in a -data field");
+      throw holdsNo(where, cluster, "certificate-authority", CERTIFICATE, problem);
     }
   }
 
@@ -50,19 +46,11 @@ final class KubeconfigCredentials {
     String where = String.format("kubeconfig %s: user '%s'", file, name);
     byte[] cert = material(user, "client-certificate", file, where, problem);
     if (cert != null && !holdsCertificate(cert)) {
-      throw problem.apply(
-          where
-              + ": "
-              + shown(user, "client-certificate")
-              + " holds no certificate: expected PEM (-----BEGIN CERTIFICATE-----), base64-encoded in a -data field");
+      throw holdsNo(where, user, "client-certificate", CERTIFICATE, problem);
     }
     byte[] key = material(user, "client-key", file, where, problem);
     if (key != null && !holdsPrivateKey(key)) {
-      throw problem.apply(
-          where
-              + ": "
-              + shown(user, "client-key")
-              + " holds no private key: expected PEM (-----BEGIN [RSA |EC ]PRIVATE KEY-----), base64-encoded in a -data field");
+      throw holdsNo(where, user, "client-key", PRIVATE_KEY, problem);
     }
     // A token given inline is used as it is: its file and an exec plugin are then not run, as
     // kubectl does (an exec plugin is skipped with a client certificate or basic auth too).
@@ -95,8 +83,13 @@ final class KubeconfigCredentials {
     if (tokenFile.isBlank() || !user.path("token").asText("").isBlank()) {
       return null;
     }
+    return fromKubeconfig(file, tokenFile);
+  }
+
+  /** {@code path} as kubectl reads it: from the directory of the kubeconfig {@code file}. */
+  private static Path fromKubeconfig(Path file, String path) {
     Path dir = file.toAbsolutePath().getParent();
-    return dir == null ? Path.of(tokenFile) : dir.resolve(tokenFile);
+    return dir == null ? Path.of(path) : dir.resolve(path);
   }
 
   /**
@@ -118,8 +111,7 @@ final class KubeconfigCredentials {
 
   private static boolean found(Path file, String command) {
     if (command.contains("/")) {
-      Path dir = file.toAbsolutePath().getParent();
-      Path path = dir == null ? Path.of(command) : dir.resolve(command);
+      Path path = fromKubeconfig(file, command);
       return Files.isRegularFile(path) && Files.isExecutable(path);
     }
     String path = System.getenv("PATH");
@@ -178,8 +170,7 @@ final class KubeconfigCredentials {
   /** {@code path} resolved against the kubeconfig's directory, checked that it can be read. */
   private static Path readable(
       Path file, String path, String what, Function<String, RuntimeException> problem) {
-    Path dir = file.toAbsolutePath().getParent();
-    Path read = dir == null ? Path.of(path) : dir.resolve(path);
+    Path read = fromKubeconfig(file, path);
     String named = what + " " + read;
     if (!Files.exists(read)) {
       throw problem.apply(named + ": no such file");
@@ -193,10 +184,24 @@ final class KubeconfigCredentials {
     return read;
   }
 
-  private static String shown(JsonNode entry, String field) {
-    return entry.path(field + "-data").asText("").isBlank()
-        ? field + " " + entry.path(field).asText("")
-        : field + "-data";
+  private static final String CERTIFICATE =
+      "no certificate: expected PEM (-----BEGIN CERTIFICATE-----)";
+  private static final String PRIVATE_KEY =
+      "no private key: expected PEM (-----BEGIN [RSA |EC ]PRIVATE KEY-----)";
+
+  /** The refusal of {@code field} of {@code entry}, file or data, for holding {@code no}. */
+  private static RuntimeException holdsNo(
+      String where,
+      JsonNode entry,
+      String field,
+      String no,
+      Function<String, RuntimeException> problem) {
+    String shown =
+        entry.path(field + "-data").asText("").isBlank()
+            ? field + " " + entry.path(field).asText("")
+            : field + "-data";
+    return problem.apply(
+        where + ": " + shown + " holds " + no + ", base64-encoded in a -data field");
   }
 
   /** Whether {@code bytes} hold at least one X.509 certificate (see {@link #certificates}). */

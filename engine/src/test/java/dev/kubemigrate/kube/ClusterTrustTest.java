@@ -83,10 +83,7 @@ class ClusterTrustTest {
         "-keystore",
         "default.p12");
 
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
-      keys.load(in, PASS.toCharArray());
-    }
+    KeyStore keys = store("server.p12");
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, PASS.toCharArray());
     SSLContext tls = SSLContext.getInstance("TLS");
@@ -153,10 +150,7 @@ class ClusterTrustTest {
         "ecclient.pem",
         "-keystore",
         "clients.p12");
-    KeyStore clients = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve("clients.p12"))) {
-      clients.load(in, PASS.toCharArray());
-    }
+    KeyStore clients = store("clients.p12");
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(clients);
@@ -354,13 +348,18 @@ class ClusterTrustTest {
     return all.toString();
   }
 
+  /** The PKCS12 store {@code name} that keytool made in {@link #dir}. */
+  private static KeyStore store(String name) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(dir.resolve(name))) {
+      store.load(in, PASS.toCharArray());
+    }
+    return store;
+  }
+
   /** The private key of {@code alias} in {@code store}, as PEM (PKCS#8). */
   private static String privateKeyPem(String store, String alias) throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve(store))) {
-      keys.load(in, PASS.toCharArray());
-    }
-    byte[] der = keys.getKey(alias, PASS.toCharArray()).getEncoded();
+    byte[] der = store(store).getKey(alias, PASS.toCharArray()).getEncoded();
     return "-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
         + "\n-----END PRIVATE KEY-----\n";
