@@ -26,25 +26,30 @@ import javax.net.ssl.TrustManagerFactory;
  * The floor under `kubemigrate await` on a JVM, for scripts/bench-await: the least a Java program
  * does for the same decision, with none of kubemigrate's framework (no picocli, no kubeconfig
  * reader, no fabric8, no Jackson). It reads the client certificate, its key and the cluster's CA
- * from files, makes the TLS context, and sends await's two GETs (the app's schema floor, then the
- * record) over one connection; it exits 0 when the record says Succeeded.
+ * (or a service account's token) from files, makes the TLS context, and sends await's two GETs (the
+ * app's schema floor, then the record) over one connection; it exits 0 when the record says
+ * Succeeded.
  *
- * <p>Usage: {@code AwaitFloor raw|jdk SERVER CA CERT KEY NAMESPACE FLOOR RECORD}: {@code raw} writes
- * HTTP/1.1 on an SSLSocket (the floor itself), {@code jdk} uses the JDK's HTTP client, the
- * transport kubemigrate's client uses.
+ * <p>Usage: {@code AwaitFloor raw|jdk SERVER CA CERT KEY NAMESPACE FLOOR RECORD}, or {@code token}
+ * and the token's file in place of CERT and KEY (in a pod): {@code raw} writes HTTP/1.1 on an
+ * SSLSocket (the floor itself), {@code jdk} uses the JDK's HTTP client, the transport kubemigrate's
+ * client uses.
  */
 public final class AwaitFloor {
 
   public static void main(String[] a) throws Exception {
     URI server = URI.create(a[1]);
-    SSLContext tls = context(Path.of(a[2]), Path.of(a[3]), Path.of(a[4]));
+    boolean token = a[3].equals("token");
+    SSLContext tls = context(Path.of(a[2]), token ? null : Path.of(a[3]), Path.of(a[4]));
+    String authorization =
+        token ? "Bearer " + new String(Files.readAllBytes(Path.of(a[4]))).trim() : null;
     String base = "/api/v1/namespaces/" + a[5] + "/configmaps/";
     String floor;
     String record;
     if (a[0].equals("jdk")) {
       HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
-      floor = jdkGet(client, server.resolve(base + a[6]));
-      record = jdkGet(client, server.resolve(base + a[7]));
+      floor = jdkGet(client, server.resolve(base + a[6]), authorization);
+      record = jdkGet(client, server.resolve(base + a[7]), authorization);
     } else {
       try (SSLSocket socket =
           (SSLSocket) tls.getSocketFactory().createSocket(server.getHost(), server.getPort())) {
@@ -53,8 +58,8 @@ public final class AwaitFloor {
         socket.setSSLParameters(parameters);
         OutputStream out = socket.getOutputStream();
         InputStream in = new BufferedInputStream(socket.getInputStream());
-        floor = rawGet(out, in, server, base + a[6]);
-        record = rawGet(out, in, server, base + a[7]);
+        floor = rawGet(out, in, server, base + a[6], authorization);
+        record = rawGet(out, in, server, base + a[7], authorization);
       }
     }
     boolean succeeded = floor.startsWith("404") && record.contains("\"Succeeded\"");
@@ -70,11 +75,20 @@ public final class AwaitFloor {
     System.exit(succeeded ? 0 : 1);
   }
 
+  /** Trusting the CA; with the client certificate and its key unless {@code cert} is null. */
   private static SSLContext context(Path ca, Path cert, Path key) throws Exception {
     CertificateFactory x509 = CertificateFactory.getInstance("X.509");
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", x509.generateCertificate(Files.newInputStream(ca)));
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    if (cert == null) {
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    }
     byte[] der = pem(key);
     PrivateKey privateKey;
     try {
@@ -86,12 +100,8 @@ public final class AwaitFloor {
     keys.load(null, null);
     Certificate client = x509.generateCertificate(Files.newInputStream(cert));
     keys.setKeyEntry("client", privateKey, new char[0], new Certificate[] {client});
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, new char[0]);
-    SSLContext context = SSLContext.getInstance("TLS");
     context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
     return context;
   }
@@ -112,19 +122,24 @@ public final class AwaitFloor {
     return Base64.getDecoder().decode(body.toString());
   }
 
-  private static String jdkGet(HttpClient client, URI uri) throws Exception {
+  private static String jdkGet(HttpClient client, URI uri, String authorization)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "application/json");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     HttpResponse<String> response =
-        client.send(
-            HttpRequest.newBuilder(uri).header("Accept", "application/json").build(),
-            HttpResponse.BodyHandlers.ofString());
+        client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return response.statusCode() + " " + response.body();
   }
 
   /** One HTTP/1.1 GET on a kept-alive connection: "STATUS BODY". */
-  private static String rawGet(OutputStream out, InputStream in, URI server, String path)
+  private static String rawGet(
+      OutputStream out, InputStream in, URI server, String path, String authorization)
       throws IOException {
     out.write(
         ("GET " + path + " HTTP/1.1\r\nHost: " + server.getAuthority()
+                + (authorization == null ? "" : "\r\nAuthorization: " + authorization)
                 + "\r\nAccept: application/json\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     out.flush();
