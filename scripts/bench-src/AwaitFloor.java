@@ -145,12 +145,33 @@ public final class AwaitFloor {
     out.flush();
     String status = line(in).split(" ")[1];
     int length = 0;
+    boolean chunked = false;
     for (String header = line(in); !header.isEmpty(); header = line(in)) {
       if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
         length = Integer.parseInt(header.substring(15).trim());
+      } else if (header.regionMatches(true, 0, "transfer-encoding:", 0, 18)) {
+        chunked = header.toLowerCase(java.util.Locale.ROOT).contains("chunked");
       }
     }
-    return status + " " + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    if (!chunked) {
+      return status + " " + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+    // A larger body (a record with its log's tail) comes in chunks: size line, data, CRLF; 0 ends.
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (int size = chunkSize(in); size > 0; size = chunkSize(in)) {
+      body.write(in.readNBytes(size));
+      line(in);
+    }
+    for (String trailer = line(in); !trailer.isEmpty(); trailer = line(in)) {
+      // trailers, if any, end with an empty line
+    }
+    return status + " " + body.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int chunkSize(InputStream in) throws IOException {
+    String size = line(in);
+    int extension = size.indexOf(';');
+    return Integer.parseInt((extension < 0 ? size : size.substring(0, extension)).trim(), 16);
   }
 
   private static String line(InputStream in) throws IOException {
