@@ -33,7 +33,8 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>Usage: {@code AwaitFloor raw|jdk SERVER CA CERT KEY NAMESPACE FLOOR RECORD}, or {@code token}
  * and the token's file in place of CERT and KEY (in a pod): {@code raw} writes HTTP/1.1 on an
  * SSLSocket (the floor itself), {@code jdk} uses the JDK's HTTP client, the transport kubemigrate's
- * client uses.
+ * client uses. The key must be PKCS#8 ({@code BEGIN PRIVATE KEY}), as the local cluster's is; the
+ * server's URL has no path.
  */
 public final class AwaitFloor {
 
@@ -51,8 +52,9 @@ public final class AwaitFloor {
       floor = jdkGet(client, server.resolve(base + a[6]), authorization);
       record = jdkGet(client, server.resolve(base + a[7]), authorization);
     } else {
+      int port = server.getPort() < 0 ? 443 : server.getPort();
       try (SSLSocket socket =
-          (SSLSocket) tls.getSocketFactory().createSocket(server.getHost(), server.getPort())) {
+          (SSLSocket) tls.getSocketFactory().createSocket(server.getHost(), port)) {
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);
@@ -62,7 +64,11 @@ public final class AwaitFloor {
         record = rawGet(out, in, server, base + a[7], authorization);
       }
     }
-    boolean succeeded = floor.startsWith("404") && record.contains("\"Succeeded\"");
+    // No floor for the app (as the benchmark's), and the record's state as RecordCodec writes it.
+    boolean succeeded =
+        floor.startsWith("404 ")
+            && record.startsWith("200 ")
+            && record.contains("\"state\":\"Succeeded\"");
     System.out.println(succeeded ? "succeeded" : "not decided: " + floor + " / " + record);
     // As kubemigrate's QuickExit: the JDK client's selector thread, woken, leaves native code, so
     // that the exit does not wait 0.3 s for it.
