@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -78,17 +79,12 @@ class OperatorNamespacesTest {
       operator.start();
       // After: found by each informer's watch.
       all.forEach(ns -> create(ns, "after"));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () -> {
-                for (String ns : reconciled) {
-                  for (String app : List.of("before", "after")) {
-                    assertThat(job(ns, app)).as("Job of %s/%s", ns, app).isNotNull();
-                    assertThat(status(ns, app)).as("status of %s/%s", ns, app).isNotNull();
-                  }
-                }
-              });
+      eventually(
+          reconciled,
+          (ns, app) -> {
+            assertThat(job(ns, app)).as("Job of %s/%s", ns, app).isNotNull();
+            assertThat(status(ns, app)).as("status of %s/%s", ns, app).isNotNull();
+          });
     }
     // The operator restarts while the runs are in flight, and its lists find them all. The Jobs
     // then complete: each run, attached to again, records its success, and the record's event
@@ -96,29 +92,33 @@ class OperatorNamespacesTest {
     try (KubemigrateOperator operator =
         new KubemigrateOperator(client, settings, Clock.systemUTC())) {
       operator.start();
-      for (String ns : reconciled) {
-        for (String app : List.of("before", "after")) {
-          complete(job(ns, app));
-        }
-      }
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () -> {
-                for (String ns : reconciled) {
-                  for (String app : List.of("before", "after")) {
-                    assertThat(status(ns, app))
-                        .as("status of %s/%s", ns, app)
-                        .extracting(MigrationStatus::phase)
-                        .isEqualTo("Succeeded");
-                  }
-                }
-              });
+      each(reconciled, (ns, app) -> complete(job(ns, app)));
+      eventually(
+          reconciled,
+          (ns, app) ->
+              assertThat(status(ns, app))
+                  .as("status of %s/%s", ns, app)
+                  .extracting(MigrationStatus::phase)
+                  .isEqualTo("Succeeded"));
     }
-    for (String ns : ignored) {
+    each(
+        ignored,
+        (ns, app) -> {
+          assertThat(status(ns, app)).as("status of %s/%s", ns, app).isNull();
+          assertThat(job(ns, app)).as("Job of %s/%s", ns, app).isNull();
+        });
+  }
+
+  /** {@link #each} until every check passes, within 30 s. */
+  private static void eventually(List<String> namespaces, BiConsumer<String, String> check) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> each(namespaces, check));
+  }
+
+  /** {@code check} of each Migration in {@code namespaces}: namespace, name ("before", "after"). */
+  private static void each(List<String> namespaces, BiConsumer<String, String> check) {
+    for (String ns : namespaces) {
       for (String app : List.of("before", "after")) {
-        assertThat(status(ns, app)).as("status of %s/%s", ns, app).isNull();
-        assertThat(job(ns, app)).as("Job of %s/%s", ns, app).isNull();
+        check.accept(ns, app);
       }
     }
   }
